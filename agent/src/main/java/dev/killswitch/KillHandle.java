@@ -1,0 +1,64 @@
+package dev.killswitch;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What {@link Killswitch#kill(Thread, String)} returns: a live view of one kill request.
+ * All methods are safe to call from any thread and never throw for a refused or finished request.
+ */
+public interface KillHandle {
+
+    /** The thread the kill was aimed at. */
+    Thread thread();
+
+    /** The reason given with the request; it is also the message of the {@link ThreadKilledError}. */
+    String reason();
+
+    /** Where the request stands now. */
+    KillStatus status();
+
+    /** True once {@link ThreadKilledError} has been thrown in the thread. */
+    default boolean isDelivered() {
+        return status() == KillStatus.DELIVERED;
+    }
+
+    /** When the request was made. */
+    Instant requestedAt();
+
+    /** The frame (class, method, line) in which the error was thrown, once delivered. */
+    Optional<StackTraceElement> deliveredAt();
+
+    /** When the error was thrown, once delivered. */
+    Optional<Instant> deliveredTime();
+
+    /** Time from the request to the throw, once delivered. */
+    Optional<Duration> deliveryLatency();
+
+    /** True once the thread has terminated, whether or not the kill was delivered. */
+    boolean hasThreadEnded();
+
+    /**
+     * For a request refused with {@link KillStatus#ALREADY_BEING_KILLED}, the earlier request that is
+     * still pending; empty otherwise.
+     */
+    Optional<KillHandle> pendingKill();
+
+    /**
+     * Waits until the kill is delivered or can no longer be (refused, or the thread ended).
+     *
+     * @return true if it was delivered
+     */
+    boolean awaitDelivery(Duration timeout) throws InterruptedException;
+
+    /**
+     * Waits until the thread has terminated.
+     *
+     * @return true if it has
+     */
+    boolean awaitThreadEnd(Duration timeout) throws InterruptedException;
+
+    /** One line for people: what happened, or why not. {@code toString()} returns the same. */
+    String describe();
+}

@@ -1,0 +1,49 @@
+package dev.killswitch.agent;
+
+import dev.killswitch.config.AgentConfig;
+import dev.killswitch.config.ClassGlob;
+import dev.killswitch.config.ConfigException;
+import dev.killswitch.config.ConfigLoader;
+import dev.killswitch.delivery.KillRuntime;
+import dev.killswitch.instrument.ClassSelector;
+import dev.killswitch.instrument.KillPointTransformer;
+import dev.killswitch.instrument.TransformReporter;
+
+import java.io.PrintStream;
+import java.lang.instrument.Instrumentation;
+
+/** Reads the configuration and, if it is sound, installs the transformer and opens the runtime for kills. */
+public final class AgentInstaller {
+    private AgentInstaller() {
+    }
+
+    /** Called reflectively by {@link KillswitchAgent}, in the agent's class loader. */
+    public static void install(String agentArgs, Instrumentation instrumentation, boolean attached) {
+        PrintStream out = System.err;
+        if (KillRuntime.isActive()) {
+            out.println("killswitch: already active in this JVM; the second load of the agent is ignored");
+            return;
+        }
+        AgentConfig config;
+        try {
+            config = ConfigLoader.load(agentArgs, System.getProperties(), System.getenv());
+        } catch (ConfigException e) {
+            KillRuntime.disable(e.getMessage());
+            out.println("killswitch: configuration error: " + e.getMessage()
+                    + ". The agent is disabled and instruments nothing; the application runs unchanged.");
+            return;
+        }
+        for (ClassGlob glob : config.include()) {
+            if (ClassSelector.matchesOnlyProtectedClasses(glob)) {
+                out.println("killswitch: include pattern " + glob.text()
+                        + " matches only JDK or killswitch classes, which are never instrumented");
+            }
+        }
+        TransformReporter reporter = new TransformReporter(config.debug(), out);
+        ClassSelector selector = new ClassSelector(config.include(), config.exclude());
+        instrumentation.addTransformer(new KillPointTransformer(selector, reporter, instrumentation), true);
+        KillRuntime.activate(config.debug());
+        out.println("killswitch: active, " + config.describe() + " (Java " + System.getProperty("java.version") + ")");
+        GcHint.checkInBackground(out);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.killswitch.delivery;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The names of the classes the agent instrumented, and kill-point totals. The transformer reports
+ * here; the deliverer asks here whether a stack frame runs selected code.
+ */
+public final class InstrumentedClasses {
+    private static final int LEGACY = 1;
+    private static final int MODERN = 2;
+
+    private static final ConcurrentHashMap<String, Integer> CLASSES = new ConcurrentHashMap<>();
+    private static final LongAdder[] KILL_POINTS = new LongAdder[KillPointKind.values().length];
+
+    static {
+        for (int i = 0; i < KILL_POINTS.length; i++) {
+            KILL_POINTS[i] = new LongAdder();
+        }
+    }
+
+    private InstrumentedClasses() {
+    }
+
+    /**
+     * Records an instrumented class.
+     *
+     * @param className binary name with dots, as in stack traces
+     * @param legacy true if its kill points use the shared switch (class files older than Java 7)
+     * @param killPoints kill points inserted, indexed by {@link KillPointKind#ordinal()}
+     */
+    public static void register(String className, boolean legacy, int[] killPoints) {
+        CLASSES.merge(className, legacy ? LEGACY : MODERN, (a, b) -> a | b);
+        for (int i = 0; i < KILL_POINTS.length && i < killPoints.length; i++) {
+            KILL_POINTS[i].add(killPoints[i]);
+        }
+    }
+
+    /** True if a class of this name was instrumented (in any class loader). */
+    public static boolean contains(String className) {
+        return CLASSES.containsKey(className);
+    }
+
+    static boolean isLegacy(String className) {
+        Integer flags = CLASSES.get(className);
+        return flags != null && (flags & LEGACY) != 0;
+    }
+
+    public static int count() {
+        return CLASSES.size();
+    }
+
+    public static long killPoints(KillPointKind kind) {
+        return KILL_POINTS[kind.ordinal()].sum();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.killswitch.delivery;
+
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Finds the {@link MethodSwitch} of a method: by class and method when a kill point is linked, and by
+ * stack frame (class name and method name) when a kill is armed. Holds no strong reference to any
+ * class, so instrumented classes can still be unloaded.
+ */
+final class SwitchRegistry {
+
+    /** Shared by all classes older than Java 7, which cannot link a switch of their own. */
+    static final MethodSwitch LEGACY = new MethodSwitch("(class files older than Java 7)", "(all methods)", "");
+
+    private static final ClassValue<ConcurrentHashMap<String, MethodSwitch>> BY_CLASS = new ClassValue<>() {
+        @Override
+        protected ConcurrentHashMap<String, MethodSwitch> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
+    /** "class.method" to the switches of every overload, in every class loader. */
+    private static final ConcurrentHashMap<String, List<WeakReference<MethodSwitch>>> BY_FRAME = new ConcurrentHashMap<>();
+
+    private SwitchRegistry() {
+    }
+
+    static MethodSwitch forMethod(Class<?> owner, String methodName, String descriptor) {
+        ConcurrentHashMap<String, MethodSwitch> switches = BY_CLASS.get(owner);
+        String key = methodName + descriptor;
+        MethodSwitch existing = switches.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        MethodSwitch created = new MethodSwitch(owner.getName(), methodName, descriptor);
+        existing = switches.putIfAbsent(key, created);
+        if (existing != null) {
+            return existing;
+        }
+        BY_FRAME.compute(frameKey(created.className, methodName), (k, list) -> {
+            List<WeakReference<MethodSwitch>> next = new ArrayList<>(list == null ? 1 : list.size() + 1);
+            if (list != null) {
+                for (WeakReference<MethodSwitch> ref : list) {
+                    if (ref.get() != null) {
+                        next.add(ref);
+                    }
+                }
+            }
+            next.add(new WeakReference<>(created));
+            return next;
+        });
+        return created;
+    }
+
+    /** Hands every switch that may run the code of {@code frame} to {@code sink}. */
+    static void forFrame(StackTraceElement frame, Consumer<MethodSwitch> sink) {
+        String className = frame.getClassName();
+        if (InstrumentedClasses.isLegacy(className)) {
+            sink.accept(LEGACY);
+        }
+        List<WeakReference<MethodSwitch>> list = BY_FRAME.get(frameKey(className, frame.getMethodName()));
+        if (list != null) {
+            for (WeakReference<MethodSwitch> ref : list) {
+                MethodSwitch s = ref.get();
+                if (s != null) {
+                    sink.accept(s);
+                }
+            }
+        }
+    }
+
+    /** Number of methods whose kill points have been linked so far. */
+    static int linkedMethods() {
+        int n = 0;
+        for (List<WeakReference<MethodSwitch>> list : BY_FRAME.values()) {
+            n += list.size();
+        }
+        return n;
+    }
+
+    private static String frameKey(String className, String methodName) {
+        return className + '.' + methodName;
+    }
+}

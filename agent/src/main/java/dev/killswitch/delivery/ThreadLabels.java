@@ -1,0 +1,33 @@
+package dev.killswitch.delivery;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/** Small formatting and waiting helpers shared by the handles. */
+final class ThreadLabels {
+    private ThreadLabels() {
+    }
+
+    @SuppressWarnings("deprecation") // Thread.getId(): threadId() is JDK 19+, and ids are the same
+    static String label(Thread thread) {
+        return "thread " + thread.getId() + " \"" + thread.getName() + "\"";
+    }
+
+    static String millis(long nanos) {
+        double ms = nanos / 1e6;
+        return String.format(Locale.ROOT, ms < 10 ? "%.2f ms" : "%.0f ms", ms);
+    }
+
+    static String micros(long nanos) {
+        return String.format(Locale.ROOT, "%d us", nanos / 1000);
+    }
+
+    static boolean join(Thread thread, Duration timeout) throws InterruptedException {
+        if (thread.getState() == Thread.State.NEW) {
+            return false;
+        }
+        long millis = Math.max(1, timeout.toMillis());
+        thread.join(millis);
+        return !thread.isAlive();
+    }
+}

@@ -1,0 +1,222 @@
+package dev.killswitch.instrument;
+
+import dev.killswitch.delivery.KillPointKind;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Inserts the kill points of one method while ASM streams its code through:
+ * <ul>
+ *   <li>at method entry, before the first instruction and outside every try block;
+ *   <li>before each jump, switch, {@code jsr} or {@code ret} whose target was already visited, that
+ *       is, each backward jump (ASM visits code in offset order);
+ *   <li>after the label and frame of each exception handler, before its first instruction.
+ * </ul>
+ * Each kill point is inserted right before an existing instruction and after that instruction's
+ * labels, so it shares the instruction's stack-map frame and exception ranges: no new branch target,
+ * no frame to compute, no class to load.
+ */
+final class KillPointMethodVisitor extends MethodVisitor {
+    private final PollStyle.MethodPoll poll;
+    private final int extraStack;
+    private final boolean methodEntry;
+    private final int[] counts;
+
+    private final Set<Label> handlers = new HashSet<>();
+    private final Set<Label> visited = new HashSet<>();
+    private boolean handlerEntryPending;
+    /** True while the last thing emitted is a kill point: a second one right after it adds nothing. */
+    private boolean justPolled;
+    private Label entry;
+    private boolean entryLineNumbered;
+
+    /**
+     * @param methodEntry false for static initialisers, which get no entry kill point
+     * @param counts kill points inserted, indexed by {@link KillPointKind#ordinal()}, added to as it goes
+     */
+    KillPointMethodVisitor(MethodVisitor next, PollStyle.MethodPoll poll, int extraStack, boolean methodEntry, int[] counts) {
+        super(Opcodes.ASM9, next);
+        this.poll = poll;
+        this.extraStack = extraStack;
+        this.methodEntry = methodEntry;
+        this.counts = counts;
+    }
+
+    @Override
+    public void visitCode() {
+        super.visitCode();
+        if (methodEntry) {
+            entry = new Label();
+            super.visitLabel(entry);
+            emit(KillPointKind.METHOD_ENTRY);
+        }
+    }
+
+    @Override
+    public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
+        handlers.add(handler);
+        super.visitTryCatchBlock(start, end, handler, type);
+    }
+
+    @Override
+    public void visitLabel(Label label) {
+        super.visitLabel(label);
+        visited.add(label);
+        justPolled = false;
+        if (handlers.contains(label)) {
+            handlerEntryPending = true;
+        }
+    }
+
+    @Override
+    public void visitLineNumber(int line, Label start) {
+        if (entry != null && !entryLineNumbered) {
+            // Give the entry kill point the method's first line, so a kill there names a line.
+            entryLineNumbered = true;
+            super.visitLineNumber(line, entry);
+        }
+        super.visitLineNumber(line, start);
+    }
+
+    @Override
+    public void visitJumpInsn(int opcode, Label label) {
+        beforeInstruction();
+        if (visited.contains(label)) {
+            emit(KillPointKind.BACK_EDGE);
+        }
+        super.visitJumpInsn(opcode, label);
+        justPolled = false;
+    }
+
+    @Override
+    public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+        beforeInstruction();
+        if (anyVisited(dflt, labels)) {
+            emit(KillPointKind.BACK_EDGE);
+        }
+        super.visitTableSwitchInsn(min, max, dflt, labels);
+        justPolled = false;
+    }
+
+    @Override
+    public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+        beforeInstruction();
+        if (anyVisited(dflt, labels)) {
+            emit(KillPointKind.BACK_EDGE);
+        }
+        super.visitLookupSwitchInsn(dflt, keys, labels);
+        justPolled = false;
+    }
+
+    @Override
+    public void visitVarInsn(int opcode, int varIndex) {
+        beforeInstruction();
+        if (opcode == Opcodes.RET) {
+            // A subroutine return goes back to just after its jsr; treat it as a back-edge (old class files only).
+            emit(KillPointKind.BACK_EDGE);
+        }
+        super.visitVarInsn(opcode, varIndex);
+        justPolled = false;
+    }
+
+    @Override
+    public void visitInsn(int opcode) {
+        beforeInstruction();
+        super.visitInsn(opcode);
+        justPolled = false;
+    }
+
+    @Override
+    public void visitIntInsn(int opcode, int operand) {
+        beforeInstruction();
+        super.visitIntInsn(opcode, operand);
+        justPolled = false;
+    }
+
+    @Override
+    public void visitTypeInsn(int opcode, String type) {
+        beforeInstruction();
+        super.visitTypeInsn(opcode, type);
+        justPolled = false;
+    }
+
+    @Override
+    public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+        beforeInstruction();
+        super.visitFieldInsn(opcode, owner, name, descriptor);
+        justPolled = false;
+    }
+
+    @Override
+    public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+        beforeInstruction();
+        super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+        justPolled = false;
+    }
+
+    @Override
+    public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+        beforeInstruction();
+        super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
+        justPolled = false;
+    }
+
+    @Override
+    public void visitLdcInsn(Object value) {
+        beforeInstruction();
+        super.visitLdcInsn(value);
+        justPolled = false;
+    }
+
+    @Override
+    public void visitIincInsn(int varIndex, int increment) {
+        beforeInstruction();
+        super.visitIincInsn(varIndex, increment);
+        justPolled = false;
+    }
+
+    @Override
+    public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+        beforeInstruction();
+        super.visitMultiANewArrayInsn(descriptor, numDimensions);
+        justPolled = false;
+    }
+
+    @Override
+    public void visitMaxs(int maxStack, int maxLocals) {
+        super.visitMaxs(maxStack + extraStack, maxLocals);
+    }
+
+    private void beforeInstruction() {
+        if (handlerEntryPending) {
+            handlerEntryPending = false;
+            emit(KillPointKind.HANDLER_ENTRY);
+        }
+    }
+
+    private void emit(KillPointKind kind) {
+        if (justPolled) {
+            return;
+        }
+        poll.emit(mv);
+        counts[kind.ordinal()]++;
+        justPolled = true;
+    }
+
+    private boolean anyVisited(Label dflt, Label[] labels) {
+        if (visited.contains(dflt)) {
+            return true;
+        }
+        for (Label l : labels) {
+            if (visited.contains(l)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

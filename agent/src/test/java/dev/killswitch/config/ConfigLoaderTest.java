@@ -1,0 +1,93 @@
+package dev.killswitch.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+    private static final Properties NO_PROPERTIES = new Properties();
+    private static final Map<String, String> NO_ENV = Map.of();
+
+    @Test
+    void readsAgentArguments() throws ConfigException {
+        AgentConfig c = ConfigLoader.load(" include = com.acme.** , org.old.* ; exclude=com.acme.gen.**;debug=TRUE; ",
+                NO_PROPERTIES, NO_ENV);
+        assertEquals("com.acme.**,org.old.*", texts(c.include()));
+        assertEquals("com.acme.gen.**", texts(c.exclude()));
+        assertTrue(c.debug());
+        assertEquals("agent argument", c.origin("include"));
+    }
+
+    @Test
+    void agentArgumentsWinOverSystemPropertiesWhichWinOverTheEnvironment() throws ConfigException {
+        Properties props = new Properties();
+        props.setProperty("killswitch.include", "from.property.**");
+        props.setProperty("killswitch.exclude", "from.property.Ex");
+        props.setProperty("killswitch.debug", "true");
+        Map<String, String> env = Map.of("KILLSWITCH_INCLUDE", "from.env.**", "KILLSWITCH_EXCLUDE", "from.env.Ex",
+                "KILLSWITCH_DEBUG", "false", "PATH", "/bin");
+
+        AgentConfig c = ConfigLoader.load("include=from.args.**", props, env);
+        assertEquals("from.args.**", texts(c.include()));
+        assertEquals("from.property.Ex", texts(c.exclude()));
+        assertTrue(c.debug());
+        assertEquals("system property killswitch.exclude", c.origin("exclude"));
+
+        c = ConfigLoader.load(null, NO_PROPERTIES, env);
+        assertEquals("from.env.**", texts(c.include()));
+        assertFalse(c.debug());
+        assertEquals("environment variable KILLSWITCH_INCLUDE", c.origin("include"));
+        assertTrue(c.describe().contains("include=from.env.** (environment variable KILLSWITCH_INCLUDE)"), c.describe());
+    }
+
+    @ParameterizedTest(name = "[{0}] -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "inclde=com.acme.**              | unknown key \"inclde\" in agent argument (did you mean include?)",
+            "include=com.acme.**;verbose=1   | unknown key \"verbose\" in agent argument",
+            "include                         | cannot parse agent argument \"include\": expected key=value",
+            "=com.acme.**                    | the key before '=' is missing",
+            "include=                        | include is empty (agent argument)",
+            "include=com.acme.**,,org.x.*    | has an empty pattern between commas",
+            "include=com..acme               | class pattern \"com..acme\" has an empty name segment",
+            "include=com/acme/**             | contains '/': write package names with dots",
+            "include=com.acme.**;exclude=a** | \"**\" must be a whole segment",
+            "include=a.*;include=b.*         | agent argument include is given twice",
+            "include=a.*;debug=yes           | debug must be true or false, not \"yes\"",
+            "debug=true                      | no classes selected: give include=<patterns>",
+    })
+    void rejectsBadAgentArgumentsWithOneClearMessage(String args, String expected) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(args, NO_PROPERTIES, NO_ENV));
+        assertTrue(e.getMessage().contains(expected.trim()), e.getMessage());
+    }
+
+    @Test
+    void rejectsUnknownSystemPropertiesAndEnvironmentVariablesOfItsOwn() {
+        Properties props = new Properties();
+        props.setProperty("killswitch.includes", "com.acme.**");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load("include=a.*", props, NO_ENV));
+        assertTrue(e.getMessage().contains("unknown key \"includes\" in system property killswitch.includes"), e.getMessage());
+
+        e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load("include=a.*", NO_PROPERTIES, Map.of("KILLSWITCH_EXCLUDES", "x")));
+        assertTrue(e.getMessage().contains("environment variable KILLSWITCH_EXCLUDES"), e.getMessage());
+    }
+
+    @Test
+    void environmentVariableNamesFollowTheKeys() {
+        assertEquals("KILLSWITCH_INCLUDE", ConfigLoader.envName("include"));
+        assertEquals("KILLSWITCH_INTERRUPT_KILLS", ConfigLoader.envName("interrupt-kills"));
+    }
+
+    private static String texts(java.util.List<ClassGlob> globs) {
+        return globs.stream().map(ClassGlob::text).collect(Collectors.joining(","));
+    }
+}

@@ -1,0 +1,130 @@
+package dev.killswitch.testing;
+
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FrameNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.LineNumberNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.analysis.Analyzer;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.BasicValue;
+import org.objectweb.asm.tree.analysis.BasicVerifier;
+import org.objectweb.asm.ConstantDynamic;
+import org.objectweb.asm.util.Printer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads class files back for assertions: instructions, kill points, and a data-flow check of every method. */
+public final class Bytecode {
+    public static final String RUNTIME = "dev/killswitch/delivery/KillPoint";
+
+    private Bytecode() {
+    }
+
+    public static ClassNode read(byte[] bytes) {
+        ClassNode node = new ClassNode();
+        new ClassReader(bytes).accept(node, 0);
+        return node;
+    }
+
+    public static MethodNode method(ClassNode cls, String name) {
+        return cls.methods.stream().filter(m -> m.name.equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no method " + name + " in " + cls.name));
+    }
+
+    /** True if {@code insn} is (the first instruction of) a kill point. */
+    public static boolean isKillPoint(AbstractInsnNode insn) {
+        if (insn instanceof MethodInsnNode) {
+            MethodInsnNode m = (MethodInsnNode) insn;
+            return m.owner.equals(RUNTIME) && m.name.equals("poll");
+        }
+        if (insn instanceof InvokeDynamicInsnNode) {
+            return ((InvokeDynamicInsnNode) insn).bsm.getOwner().equals(RUNTIME);
+        }
+        if (insn instanceof LdcInsnNode && ((LdcInsnNode) insn).cst instanceof ConstantDynamic) {
+            return ((ConstantDynamic) ((LdcInsnNode) insn).cst).getBootstrapMethod().getOwner().equals(RUNTIME);
+        }
+        return false;
+    }
+
+    /** Real instructions (no labels, frames, line numbers) rendered as text, kill points removed. */
+    public static List<String> instructionsWithoutKillPoints(MethodNode method) {
+        List<String> out = new ArrayList<>();
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            if (insn instanceof LabelNode || insn instanceof FrameNode || insn instanceof LineNumberNode) {
+                continue;
+            }
+            if (isKillPoint(insn)) {
+                if (insn instanceof LdcInsnNode) {
+                    insn = insn.getNext(); // the invokeExact that follows
+                }
+                continue;
+            }
+            out.add(render(insn));
+        }
+        return out;
+    }
+
+    public static int countKillPoints(MethodNode method) {
+        int n = 0;
+        for (AbstractInsnNode insn : method.instructions) {
+            if (isKillPoint(insn)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The real instruction before {@code insn}, skipping labels, frames and line numbers. */
+    public static AbstractInsnNode previousReal(AbstractInsnNode insn) {
+        AbstractInsnNode p = insn.getPrevious();
+        while (p != null && p.getOpcode() < 0) {
+            p = p.getPrevious();
+        }
+        return p;
+    }
+
+    /** The start of the kill point that ends right before {@code insn}, or null if there is none. */
+    public static AbstractInsnNode killPointBefore(AbstractInsnNode insn) {
+        AbstractInsnNode p = insn.getPrevious();
+        if (p == null || p.getOpcode() < 0) {
+            return null; // a label between: not the same position
+        }
+        if (isKillPoint(p)) {
+            return p;
+        }
+        if (p instanceof MethodInsnNode && ((MethodInsnNode) p).name.equals("invokeExact")
+                && p.getPrevious() != null && isKillPoint(p.getPrevious())) {
+            return p.getPrevious();
+        }
+        return null;
+    }
+
+    /**
+     * Runs ASM's data-flow analysis over every method: stack heights, local types, jsr/ret
+     * subroutines. It loads no classes. Throws if any method's code is inconsistent.
+     */
+    public static void analyzeAll(ClassNode cls) throws AnalyzerException {
+        for (MethodNode m : cls.methods) {
+            if ((m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
+                new Analyzer<BasicValue>(new BasicVerifier()).analyze(cls.name, m);
+            }
+        }
+    }
+
+    private static String render(AbstractInsnNode insn) {
+        StringBuilder s = new StringBuilder(Printer.OPCODES[insn.getOpcode()]);
+        if (insn instanceof MethodInsnNode) {
+            MethodInsnNode m = (MethodInsnNode) insn;
+            s.append(' ').append(m.owner).append('.').append(m.name).append(m.desc);
+        }
+        return s.toString();
+    }
+}
