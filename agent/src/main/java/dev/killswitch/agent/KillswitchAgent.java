@@ -1,9 +1,14 @@
 package dev.killswitch.agent;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
 import java.util.jar.JarFile;
 
 /**
@@ -43,16 +48,22 @@ public final class KillswitchAgent {
     }
 
     /**
-     * Loads the agent's internals from the agent jar itself (child first), and leaves the public API and
-     * the kill-point runtime to the bootstrap loader, so that there is one copy of them in the JVM.
+     * Loads the agent's internals from the agent jar, where the build stored them as {@code .classdata}
+     * so that the bootstrap loader cannot find them; leaves the public API and the kill-point runtime to
+     * the bootstrap loader, so that there is one copy of them in the JVM.
      */
     static final class AgentClassLoader extends URLClassLoader {
+        static final String INTERNAL_SUFFIX = ".classdata";
+
         static {
             registerAsParallelCapable();
         }
 
+        private final ProtectionDomain domain;
+
         AgentClassLoader(URL agentJar) {
             super("killswitch", new URL[] {agentJar}, null);
+            domain = new ProtectionDomain(new CodeSource(agentJar, (Certificate[]) null), null, this, null);
         }
 
         @Override
@@ -63,12 +74,29 @@ public final class KillswitchAgent {
             synchronized (getClassLoadingLock(name)) {
                 Class<?> c = findLoadedClass(name);
                 if (c == null) {
-                    c = findClass(name);
+                    c = defineInternal(name);
                 }
                 if (resolve) {
                     resolveClass(c);
                 }
                 return c;
+            }
+        }
+
+        private Class<?> defineInternal(String name) throws ClassNotFoundException {
+            URL url = findResource(name.replace('.', '/') + INTERNAL_SUFFIX);
+            if (url == null) {
+                return findClass(name); // an unpacked build (tests, IDE): plain class files
+            }
+            try (InputStream in = url.openStream()) {
+                byte[] bytes = in.readAllBytes();
+                String pkg = name.substring(0, name.lastIndexOf('.'));
+                if (getDefinedPackage(pkg) == null) {
+                    definePackage(pkg, null, null, null, null, null, null, null);
+                }
+                return defineClass(name, bytes, 0, bytes.length, domain);
+            } catch (IOException e) {
+                throw new ClassNotFoundException(name, e);
             }
         }
 
