@@ -1,0 +1,37 @@
+package dev.killswitch.it.child;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * Calls the fixtures ({@code com.acme.*}, compiled separately at several --release levels and put on
+ * the child's class path) without compiling against them.
+ */
+final class Fixtures {
+    private Fixtures() {
+    }
+
+    /** Calls {@code static long method(long)} of {@code className} from the class path. */
+    static long call(String className, String method, long n) {
+        try {
+            return (long) handle(className, method).invokeExact(n);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** A thread that runs {@code method(-1)}, that is, until it is killed. */
+    static Thread forever(String className, String method, String threadName) {
+        Thread t = new Thread(() -> call(className, method, -1), threadName);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static MethodHandle handle(String className, String method) throws ReflectiveOperationException {
+        Class<?> c = Class.forName(className, true, Fixtures.class.getClassLoader());
+        return MethodHandles.publicLookup().findStatic(c, method, MethodType.methodType(long.class, long.class));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.killswitch.it;
+
+import dev.killswitch.it.child.PlainApp;
+import dev.killswitch.it.support.ChildJvm;
+import dev.killswitch.it.support.Jdk;
+import dev.killswitch.it.support.Paths;
+import dev.killswitch.it.support.TestJdks;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Each configuration source works on its own, and agent arguments beat system properties, which beat the environment. */
+class ConfigurationSourcesTest {
+
+    static List<Jdk> jdks() {
+        return TestJdks.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void agentArgumentsWin(Jdk jdk) {
+        assertActive(ChildJvm.with(jdk.require()).agentArgs("include=com.acme.**")
+                        .jvmArgs("-Dkillswitch.include=org.none.**").env("KILLSWITCH_INCLUDE", "org.other.**"),
+                "killswitch: active, include=com.acme.** (agent argument), exclude=none");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void systemPropertiesBeatTheEnvironment(Jdk jdk) {
+        assertActive(ChildJvm.with(jdk.require()).jvmArgs("-Dkillswitch.include=com.acme.**", "-Dkillswitch.exclude=com.acme.waits.*")
+                        .env("KILLSWITCH_INCLUDE", "org.none.**"),
+                "killswitch: active, include=com.acme.** (system property killswitch.include),"
+                        + " exclude=com.acme.waits.* (system property killswitch.exclude)");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void theEnvironmentAlone(Jdk jdk) {
+        assertActive(ChildJvm.with(jdk.require()).env("KILLSWITCH_INCLUDE", "com.acme.**"),
+                "killswitch: active, include=com.acme.** (environment variable KILLSWITCH_INCLUDE), exclude=none");
+    }
+
+    private static void assertActive(ChildJvm.Builder builder, String expectedStartLine) {
+        try (ChildJvm child = builder.classPath(Paths.fixtures("java17")).main(PlainApp.class).start()) {
+            assertEquals(0, child.awaitExit(Duration.ofSeconds(60)), child.describe());
+            assertEquals("DELIVERED", child.event("KILL").get("status"), child.describe());
+            List<String> lines = child.agentLines();
+            assertEquals(1, lines.size(), child.describe());
+            assertTrue(lines.get(0).startsWith(expectedStartLine), lines.get(0));
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.killswitch.it;
+
+import dev.killswitch.it.child.PlainApp;
+import dev.killswitch.it.support.ChildJvm;
+import dev.killswitch.it.support.Jdk;
+import dev.killswitch.it.support.Paths;
+import dev.killswitch.it.support.TestJdks;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Under the Parallel and Serial collectors the agent says, once, which flags keep kills prompt. */
+class GcHintTest {
+
+    static Stream<Arguments> cases() {
+        return TestJdks.all().stream().flatMap(jdk -> Stream.of("Parallel", "Serial").map(gc -> Arguments.of(jdk, gc)));
+    }
+
+    @ParameterizedTest(name = "{0}, {1} GC")
+    @MethodSource("cases")
+    void printsTheFlagsThatRestorePromptKills(Jdk jdk, String gc) {
+        try (ChildJvm child = ChildJvm.with(jdk.require()).gc("-XX:+Use" + gc + "GC").agentArgs("include=com.acme.**")
+                .classPath(Paths.fixtures("java17")).main(PlainApp.class).start()) {
+            String hint = child.awaitStderr(l -> l.startsWith("killswitch: this JVM uses the " + gc + " GC"));
+            assertTrue(hint.endsWith("For prompt kills add -XX:+UseCountedLoopSafepoints -XX:LoopStripMiningIter=1000"), hint);
+            assertTrue(child.awaitEvent("KILL").get("status").equals("DELIVERED"), child.describe());
+        }
+    }
+}

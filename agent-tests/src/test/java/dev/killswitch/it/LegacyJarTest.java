@@ -1,0 +1,57 @@
+package dev.killswitch.it;
+
+import dev.killswitch.it.child.LegacyJunitApp;
+import dev.killswitch.it.support.ChildJvm;
+import dev.killswitch.it.support.Jdk;
+import dev.killswitch.it.support.Paths;
+import dev.killswitch.it.support.TestJdks;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * junit 3.8.1 from Maven Central: class files of Java 1.1 with jsr/ret subroutines, instrumented
+ * whole under -Xverify:all, runs a suite, lets a stuck test be killed (reporting it and running
+ * tearDown through its jsr finally), and a thread waiting inside junit's own loop is killed there.
+ */
+class LegacyJarTest {
+
+    static List<Jdk> jdks() {
+        return TestJdks.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aJava11JarWithSubroutinesIsInstrumentedAndKillable(Jdk jdk) {
+        try (ChildJvm child = ChildJvm.with(jdk.require()).agentArgs("include=junit.**,com.acme.legacy.**;debug=true")
+                .classPath(Paths.legacyJar(), Paths.fixtures("junit3")).main(LegacyJunitApp.class).start()) {
+            assertEquals(0, child.awaitExit(Duration.ofSeconds(60)), child.describe());
+
+            ChildJvm.Line suite = child.event("SUITE");
+            assertEquals("3", suite.get("run"), suite.toString());
+            assertEquals("0", suite.get("failures"), suite.toString());
+            assertEquals("0", suite.get("errors"), suite.toString());
+
+            ChildJvm.Line spin = child.event("SPIN");
+            assertTrue(spin.flag("delivered"), spin.toString());
+            assertTrue(spin.get("deliveredAt").startsWith("com.acme.legacy.SpinSuite.testSpinForever"), spin.toString());
+            assertEquals("2", spin.get("run"), "junit went on to the next test: " + spin);
+            assertEquals("1", spin.get("errors"), spin.toString());
+            assertEquals("dev.killswitch.ThreadKilledError", spin.get("error"), spin.toString());
+            assertEquals("2", spin.get("tearDowns"), "tearDown ran for the killed test too: " + spin);
+
+            ChildJvm.Line active = child.event("ACTIVE");
+            assertTrue(active.flag("delivered"), active.toString());
+            assertTrue(active.get("deliveredAt").startsWith("junit.extensions.ActiveTestSuite.waitUntilFinished"), active.toString());
+
+            assertTrue(child.agentLines().stream().anyMatch(l -> l.startsWith("killswitch: instrumented junit.framework.TestCase:")
+                    && l.endsWith("(class file 45, shared switch, invokestatic)")), child.describe());
+            assertTrue(child.agentLines().stream().noneMatch(l -> l.contains("unchanged")), child.describe());
+        }
+    }
+}

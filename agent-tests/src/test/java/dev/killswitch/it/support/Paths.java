@@ -1,0 +1,40 @@
+package dev.killswitch.it.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the build put what the child JVMs need. */
+public final class Paths {
+    private Paths() {
+    }
+
+    public static Path agentJar() {
+        return existing("agent.jar");
+    }
+
+    /** Compiled child programs ({@code dev.killswitch.it.child}). */
+    public static Path childClasses() {
+        return existing("child.classes");
+    }
+
+    /** The fixtures compiled at --release 8 ({@code java8}), 17 ({@code java17}), the JUnit 3 suite ({@code junit3}). */
+    public static Path fixtures(String flavour) {
+        return existing("fixtures.dir").resolve(flavour);
+    }
+
+    public static Path legacyJar() {
+        return existing("fixtures.dir").resolve("legacy").resolve("junit-3.8.1.jar");
+    }
+
+    private static Path existing(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            throw new IllegalStateException("system property " + property + " is not set: run the tests through Maven");
+        }
+        Path p = Path.of(value);
+        if (!Files.exists(p)) {
+            throw new IllegalStateException(property + " does not exist: " + p + " (build the agent first: ./mvnw verify)");
+        }
+        return p;
+    }
+}
