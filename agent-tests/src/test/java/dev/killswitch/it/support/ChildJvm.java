@@ -236,6 +236,7 @@ public final class ChildJvm implements AutoCloseable {
         private String agentArgs;
         private boolean agent = true;
         private String main;
+        private Path jar;
         private final List<String> args = new ArrayList<>();
 
         Builder(Jdk jdk) {
@@ -288,6 +289,12 @@ public final class ChildJvm implements AutoCloseable {
             return this;
         }
 
+        /** Runs {@code java -jar jar} instead of a main class on the class path. */
+        public Builder jar(Path executableJar) {
+            this.jar = executableJar;
+            return this;
+        }
+
         public ChildJvm start() {
             List<String> command = new ArrayList<>();
             command.add(jdk.java().toString());
@@ -295,9 +302,14 @@ public final class ChildJvm implements AutoCloseable {
             if (agent) {
                 command.add("-javaagent:" + Paths.agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
             }
-            command.add("-cp");
-            command.add(classPath.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator)));
-            command.add(main);
+            if (jar != null) {
+                command.add("-jar");
+                command.add(jar.toString());
+            } else {
+                command.add("-cp");
+                command.add(classPath.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator)));
+                command.add(main);
+            }
             command.addAll(args);
             try {
                 return new ChildJvm(command, env);

@@ -22,6 +22,11 @@ public final class Paths {
         return existing("fixtures.dir").resolve(flavour);
     }
 
+    /** The demo application's executable jar. */
+    public static Path demoJar() {
+        return existing("demo.jar");
+    }
+
     public static Path legacyJar() {
         return existing("fixtures.dir").resolve("legacy").resolve("junit-3.8.1.jar");
     }
