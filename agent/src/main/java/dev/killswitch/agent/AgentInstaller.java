@@ -45,5 +45,13 @@ public final class AgentInstaller {
         KillRuntime.activate(config.debug());
         out.println("killswitch: active, " + config.describe() + " (Java " + System.getProperty("java.version") + ")");
         GcHint.checkInBackground(out);
+        if (config.debug()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    out.println(DebugSummary.text());
+                }
+            }, "killswitch-summary"));
+        }
     }
 }

@@ -12,13 +12,24 @@ import java.lang.management.ManagementFactory;
  */
 final class GcHint {
     static final String FLAGS = "-XX:+UseCountedLoopSafepoints -XX:LoopStripMiningIter=1000";
+    private static final long DELAY_MILLIS = 1000;
 
     private GcHint() {
     }
 
-    /** Off the start-up path: reading VM flags loads management classes. */
+    /** Reading VM flags loads management classes: do it a second after start-up, off the application's way. */
     static void checkInBackground(PrintStream out) {
-        Thread t = new Thread(() -> check(out), "killswitch-gc-check");
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    Thread.sleep(DELAY_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                check(out);
+            }
+        }, "killswitch-gc-check");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();

@@ -4,12 +4,16 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
+import java.util.Collections;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * The agent's entry point ({@code Premain-Class} and {@code Agent-Class}). Deliberately tiny and
@@ -20,6 +24,7 @@ import java.util.jar.JarFile;
  */
 public final class KillswitchAgent {
     private static final String INSTALLER = "dev.killswitch.agent.AgentInstaller";
+    private static final String INSTALLER_ENTRY = "dev/killswitch/agent/AgentInstaller.classdata";
 
     private KillswitchAgent() {
     }
@@ -34,9 +39,9 @@ public final class KillswitchAgent {
 
     private static void start(String agentArgs, Instrumentation instrumentation, boolean attached) {
         try {
-            File jar = new File(KillswitchAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            File jar = agentJar();
             // Create the agent's loader before the jar joins the bootstrap path, so that its own class comes from here.
-            ClassLoader agentLoader = new AgentClassLoader(jar.toURI().toURL());
+            ClassLoader agentLoader = new AgentClassLoader(jar);
             instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
             Class.forName(INSTALLER, true, agentLoader)
                     .getMethod("install", String.class, Instrumentation.class, boolean.class)
@@ -44,6 +49,43 @@ public final class KillswitchAgent {
         } catch (Throwable t) {
             // Whatever happens, the application starts.
             System.err.println("killswitch: the agent could not start and instruments nothing: " + t);
+        }
+    }
+
+    /**
+     * The agent jar. Usually the jar this class came from; but an application jar that bundles the
+     * agent's classes comes first on the class path, so look for the jar whose manifest names this class
+     * as its agent and that holds the agent's internals. The JVM put the -javaagent jar on the system
+     * class path, so it is among the places this class can be found.
+     */
+    private static File agentJar() throws Exception {
+        File own = new File(KillswitchAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (isAgentJar(own)) {
+            return own;
+        }
+        String self = KillswitchAgent.class.getName().replace('.', '/') + ".class";
+        for (URL url : Collections.list(ClassLoader.getSystemClassLoader().getResources(self))) {
+            if (url.getProtocol().equals("jar")) {
+                File candidate = new File(((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
+                if (isAgentJar(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        throw new IllegalStateException("no agent jar found: " + own + " has no Premain-Class " + KillswitchAgent.class.getName()
+                + " with the agent's classes, and neither has any other jar on the class path");
+    }
+
+    private static boolean isAgentJar(File file) {
+        if (!file.isFile()) {
+            return false;
+        }
+        try (JarFile jar = new JarFile(file)) {
+            Manifest manifest = jar.getManifest();
+            return manifest != null && KillswitchAgent.class.getName().equals(manifest.getMainAttributes().getValue("Premain-Class"))
+                    && jar.getEntry(INSTALLER_ENTRY) != null;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -60,10 +102,12 @@ public final class KillswitchAgent {
         }
 
         private final ProtectionDomain domain;
+        private final JarFile jar;
 
-        AgentClassLoader(URL agentJar) {
-            super("killswitch", new URL[] {agentJar}, null);
-            domain = new ProtectionDomain(new CodeSource(agentJar, (Certificate[]) null), null, this, null);
+        AgentClassLoader(File agentJar) throws IOException {
+            super("killswitch", new URL[] {agentJar.toURI().toURL()}, null);
+            domain = new ProtectionDomain(new CodeSource(getURLs()[0], (Certificate[]) null), null, this, null);
+            jar = new JarFile(agentJar);
         }
 
         @Override
@@ -84,11 +128,11 @@ public final class KillswitchAgent {
         }
 
         private Class<?> defineInternal(String name) throws ClassNotFoundException {
-            URL url = findResource(name.replace('.', '/') + INTERNAL_SUFFIX);
-            if (url == null) {
-                return findClass(name); // an unpacked build (tests, IDE): plain class files
+            JarEntry entry = jar.getJarEntry(name.replace('.', '/') + INTERNAL_SUFFIX);
+            if (entry == null) {
+                return findClass(name); // a build without .classdata (an IDE): plain class files
             }
-            try (InputStream in = url.openStream()) {
+            try (InputStream in = jar.getInputStream(entry)) {
                 byte[] bytes = in.readAllBytes();
                 String pkg = name.substring(0, name.lastIndexOf('.'));
                 if (getDefinedPackage(pkg) == null) {

@@ -2,7 +2,6 @@ package dev.killswitch.config;
 
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** The agent's settings after all sources were read and checked. */
 public final class AgentConfig {
@@ -49,6 +48,10 @@ public final class AgentConfig {
     }
 
     private static String globs(List<ClassGlob> globs) {
-        return globs.stream().map(ClassGlob::text).collect(Collectors.joining(","));
+        StringBuilder s = new StringBuilder();
+        for (ClassGlob g : globs) {
+            s.append(s.length() == 0 ? "" : ",").append(g.text());
+        }
+        return s.toString();
     }
 }

@@ -14,21 +14,29 @@ import java.util.concurrent.locks.LockSupport;
  * code that depends on it (a handshake with every thread), so it never happens in the thread that
  * asked for the kill.
  *
- * <p>For each pending kill it samples the victim's stack, arms the switch of every selected method
- * on it (top frame first) and interrupts the victim; it samples again, more and more rarely, until the
- * kill is delivered or the thread ends, then disarms promptly so that other threads get their fast
- * path back.
+ * <p>For each pending kill it samples the victim's stack, arms the switch of the innermost selected
+ * method on it (one deoptimisation, usually enough: the victim is most often looping there) and
+ * interrupts the victim; a millisecond later it samples again and arms every selected method on the
+ * stack, then samples more and more rarely until the kill is delivered or the thread ends; then it
+ * releases the switches so that other threads get their fast path back.
  */
 final class Deliverer implements Runnable {
     /** Re-sampling backs off from this interval... */
     private static final long FIRST_RESAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** ...to this one, which bounds how late a kill notices a victim entering new selected methods. */
     private static final long MAX_RESAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * The first sample arms only the innermost selected method: the victim is usually looping there, and
+     * every switch flipped deoptimises code that other threads may be running too.
+     */
+    private static final int INNERMOST_ONLY_SAMPLES = 1;
 
     private static final ConcurrentLinkedQueue<KillRequest> INBOX = new ConcurrentLinkedQueue<>();
     private static volatile Thread thread;
 
     private final List<KillRequest> active = new ArrayList<>();
+    /** Released switches kept armed for a while (see {@link MethodSwitch}). */
+    private final List<MethodSwitch> lingering = new ArrayList<>();
 
     private Deliverer() {
     }
@@ -89,7 +97,7 @@ final class Deliverer implements Runnable {
                 request.threadEnded();
             }
             if (request.status() != KillStatus.PENDING) {
-                disarm(request);
+                release(request);
                 it.remove();
                 continue;
             }
@@ -98,7 +106,16 @@ final class Deliverer implements Runnable {
             }
             next = Math.min(next, request.nextSampleNanos);
         }
-        if (active.isEmpty()) {
+        long now = System.nanoTime();
+        for (Iterator<MethodSwitch> it = lingering.iterator(); it.hasNext(); ) {
+            MethodSwitch s = it.next();
+            if (s.disarmIfDue(now)) {
+                it.remove();
+            } else {
+                next = Math.min(next, s.disarmAt);
+            }
+        }
+        if (active.isEmpty() && lingering.isEmpty()) {
             LockSupport.park(this);
         } else if (INBOX.isEmpty()) {
             LockSupport.parkNanos(this, next - System.nanoTime());
@@ -110,34 +127,37 @@ final class Deliverer implements Runnable {
         long start = System.nanoTime();
         StackTraceElement[] frames = victim.getStackTrace();
         long sampled = System.nanoTime();
+        boolean first = request.samples == 0;
+        boolean innermostOnly = request.samples < INNERMOST_ONLY_SAMPLES;
         List<MethodSwitch> newlyArmed = new ArrayList<>();
         StackTraceElement firstSelected = null;
         for (StackTraceElement frame : frames) {
             if (InstrumentedClasses.contains(frame.getClassName())) {
                 if (firstSelected == null) {
                     firstSelected = frame;
+                } else if (innermostOnly) {
+                    break; // early passes: the innermost selected method only
                 }
-                SwitchRegistry.forFrame(frame, s -> {
-                    if (request.armed.add(s)) {
+                for (MethodSwitch s : SwitchRegistry.forFrame(frame)) {
+                    if (!request.armed.contains(s) && !newlyArmed.contains(s)) {
                         newlyArmed.add(s);
                     }
-                });
+                }
             }
         }
-        // Top frames first: the victim is most likely looping in the innermost selected method.
         for (MethodSwitch s : newlyArmed) {
             if (request.status() != KillStatus.PENDING) {
-                break;
+                break; // delivered meanwhile: arming more would only deoptimise more
             }
-            s.arm();
+            s.arm(sampled);
+            request.armed.add(s);
         }
         long armed = System.nanoTime();
-        boolean first = request.samples == 0;
         request.sampled(frames.length == 0 ? null : frames[0], firstSelected);
         if (KillRuntime.debug() && (first || !newlyArmed.isEmpty())) {
             System.err.println("killswitch: kill of " + ThreadLabels.label(victim) + ": sample " + request.samples
                     + " took " + ThreadLabels.micros(sampled - start) + " (" + frames.length + " frames), arming "
-                    + newlyArmed.size() + " method switch(es) took " + ThreadLabels.micros(armed - sampled)
+                    + newlyArmed + " took " + ThreadLabels.micros(armed - sampled)
                     + "; " + ThreadLabels.millis(armed - request.requestedNanos()) + " since the request");
         }
         if (request.status() == KillStatus.PENDING && (first || isWaiting(victim))) {
@@ -152,9 +172,12 @@ final class Deliverer implements Runnable {
         return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
     }
 
-    private static void disarm(KillRequest request) {
+    private void release(KillRequest request) {
+        long now = System.nanoTime();
         for (MethodSwitch s : request.armed) {
-            s.disarm();
+            if (s.release(now) && !lingering.contains(s)) {
+                lingering.add(s);
+            }
         }
         request.armed.clear();
     }

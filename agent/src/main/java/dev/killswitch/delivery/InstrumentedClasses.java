@@ -13,6 +13,9 @@ public final class InstrumentedClasses {
 
     private static final ConcurrentHashMap<String, Integer> CLASSES = new ConcurrentHashMap<>();
     private static final LongAdder[] KILL_POINTS = new LongAdder[KillPointKind.values().length];
+    private static final LongAdder TRANSFORM_NANOS = new LongAdder();
+    private static final LongAdder LINKED_SITES = new LongAdder();
+    private static final LongAdder LINK_NANOS = new LongAdder();
 
     static {
         for (int i = 0; i < KILL_POINTS.length; i++) {
@@ -29,9 +32,17 @@ public final class InstrumentedClasses {
      * @param className binary name with dots, as in stack traces
      * @param legacy true if its kill points use the shared switch (class files older than Java 7)
      * @param killPoints kill points inserted, indexed by {@link KillPointKind#ordinal()}
+     * @param transformNanos time the transformation took
      */
-    public static void register(String className, boolean legacy, int[] killPoints) {
-        CLASSES.merge(className, legacy ? LEGACY : MODERN, (a, b) -> a | b);
+    public static void register(String className, boolean legacy, int[] killPoints, long transformNanos) {
+        TRANSFORM_NANOS.add(transformNanos);
+        int flags = legacy ? LEGACY : MODERN;
+        for (;;) { // merge without a lambda: this runs in the first class the agent transforms
+            Integer old = CLASSES.putIfAbsent(className, flags);
+            if (old == null || (old & flags) == flags || CLASSES.replace(className, old, old | flags)) {
+                break;
+            }
+        }
         for (int i = 0; i < KILL_POINTS.length && i < killPoints.length; i++) {
             KILL_POINTS[i].add(killPoints[i]);
         }
@@ -53,5 +64,24 @@ public final class InstrumentedClasses {
 
     public static long killPoints(KillPointKind kind) {
         return KILL_POINTS[kind.ordinal()].sum();
+    }
+
+    /** Time spent transforming the instrumented classes. */
+    public static long transformNanos() {
+        return TRANSFORM_NANOS.sum();
+    }
+
+    static void linked(long nanos) {
+        LINKED_SITES.increment();
+        LINK_NANOS.add(nanos);
+    }
+
+    /** Kill-point call sites linked so far (each links once, the first time it runs). */
+    public static long linkedSites() {
+        return LINKED_SITES.sum();
+    }
+
+    public static long linkNanos() {
+        return LINK_NANOS.sum();
     }
 }

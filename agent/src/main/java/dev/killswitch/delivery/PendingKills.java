@@ -13,19 +13,25 @@ final class PendingKills {
     private PendingKills() {
     }
 
-    /** Called at every armed kill point, in every thread that passes one. */
-    static void deliverToCurrentThread() {
+    /**
+     * Called at every armed kill point, in every thread that passes one: throws in a thread whose kill is
+     * pending.
+     *
+     * @return false if the current thread has no kill pending
+     */
+    static boolean deliverToCurrentThread() {
         KillRequest[] current = pending;
         if (current.length == 0) {
-            return;
+            return false;
         }
         Thread me = Thread.currentThread();
         for (KillRequest request : current) {
             if (request.thread() == me) {
                 request.deliverHere();
-                return;
+                return true; // the kill was settled meanwhile (deliverHere did not throw)
             }
         }
+        return false;
     }
 
     static synchronized KillRequest find(Thread thread) {

@@ -4,7 +4,6 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * Finds the {@link MethodSwitch} of a method: by class and method when a kill point is linked, and by
@@ -14,7 +13,7 @@ import java.util.function.Consumer;
 final class SwitchRegistry {
 
     /** Shared by all classes older than Java 7, which cannot link a switch of their own. */
-    static final MethodSwitch LEGACY = new MethodSwitch("(class files older than Java 7)", "(all methods)", "");
+    static final MethodSwitch LEGACY = new MethodSwitch("(class files older than Java 7)", "(all methods)");
 
     private static final ClassValue<ConcurrentHashMap<String, MethodSwitch>> BY_CLASS = new ClassValue<>() {
         @Override
@@ -29,19 +28,20 @@ final class SwitchRegistry {
     private SwitchRegistry() {
     }
 
-    static MethodSwitch forMethod(Class<?> owner, String methodName, String descriptor) {
+    static MethodSwitch forMethod(Class<?> owner, String methodName) {
         ConcurrentHashMap<String, MethodSwitch> switches = BY_CLASS.get(owner);
-        String key = methodName + descriptor;
-        MethodSwitch existing = switches.get(key);
+        MethodSwitch existing = switches.get(methodName);
         if (existing != null) {
             return existing;
         }
-        MethodSwitch created = new MethodSwitch(owner.getName(), methodName, descriptor);
-        existing = switches.putIfAbsent(key, created);
+        MethodSwitch created = new MethodSwitch(owner.getName(), methodName);
+        existing = switches.putIfAbsent(methodName, created);
         if (existing != null) {
             return existing;
         }
-        BY_FRAME.compute(frameKey(created.className, methodName), (k, list) -> {
+        String key = frameKey(created.className, methodName);
+        synchronized (BY_FRAME) {
+            List<WeakReference<MethodSwitch>> list = BY_FRAME.get(key);
             List<WeakReference<MethodSwitch>> next = new ArrayList<>(list == null ? 1 : list.size() + 1);
             if (list != null) {
                 for (WeakReference<MethodSwitch> ref : list) {
@@ -51,26 +51,28 @@ final class SwitchRegistry {
                 }
             }
             next.add(new WeakReference<>(created));
-            return next;
-        });
+            BY_FRAME.put(key, next);
+        }
         return created;
     }
 
-    /** Hands every switch that may run the code of {@code frame} to {@code sink}. */
-    static void forFrame(StackTraceElement frame, Consumer<MethodSwitch> sink) {
+    /** Every switch that may run the code of {@code frame}. */
+    static List<MethodSwitch> forFrame(StackTraceElement frame) {
         String className = frame.getClassName();
+        List<MethodSwitch> switches = new ArrayList<>(2);
         if (InstrumentedClasses.isLegacy(className)) {
-            sink.accept(LEGACY);
+            switches.add(LEGACY);
         }
         List<WeakReference<MethodSwitch>> list = BY_FRAME.get(frameKey(className, frame.getMethodName()));
         if (list != null) {
             for (WeakReference<MethodSwitch> ref : list) {
                 MethodSwitch s = ref.get();
                 if (s != null) {
-                    sink.accept(s);
+                    switches.add(s);
                 }
             }
         }
+        return switches;
     }
 
     /** Number of methods whose kill points have been linked so far. */

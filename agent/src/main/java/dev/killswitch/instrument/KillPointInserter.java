@@ -135,8 +135,7 @@ public final class KillPointInserter {
             if (next == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || skip.contains(name + descriptor)) {
                 return next;
             }
-            return new KillPointMethodVisitor(next, style.bind(name, descriptor), style.extraStack(),
-                    !"<clinit>".equals(name), counts);
+            return new KillPointMethodVisitor(next, style.bind(name), !"<clinit>".equals(name), counts);
         }
     }
 

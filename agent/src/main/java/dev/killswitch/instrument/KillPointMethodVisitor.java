@@ -6,9 +6,6 @@ import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
-import java.util.HashSet;
-import java.util.Set;
-
 /**
  * Inserts the kill points of one method while ASM streams its code through:
  * <ul>
@@ -19,16 +16,17 @@ import java.util.Set;
  * </ul>
  * Each kill point is inserted right before an existing instruction and after that instruction's
  * labels, so it shares the instruction's stack-map frame and exception ranges: no new branch target,
- * no frame to compute, no class to load.
+ * no frame to compute, no class to load. It neither takes nor leaves operands, so max_stack stays.
  */
 final class KillPointMethodVisitor extends MethodVisitor {
+    /** Marks in {@link Label#info}, cheaper than sets: a label to come that starts a handler, and a label already visited. */
+    private static final Object HANDLER = new Object();
+    private static final Object VISITED = new Object();
+
     private final PollStyle.MethodPoll poll;
-    private final int extraStack;
     private final boolean methodEntry;
     private final int[] counts;
 
-    private final Set<Label> handlers = new HashSet<>();
-    private final Set<Label> visited = new HashSet<>();
     private boolean handlerEntryPending;
     /** True while the last thing emitted is a kill point: a second one right after it adds nothing. */
     private boolean justPolled;
@@ -39,10 +37,9 @@ final class KillPointMethodVisitor extends MethodVisitor {
      * @param methodEntry false for static initialisers, which get no entry kill point
      * @param counts kill points inserted, indexed by {@link KillPointKind#ordinal()}, added to as it goes
      */
-    KillPointMethodVisitor(MethodVisitor next, PollStyle.MethodPoll poll, int extraStack, boolean methodEntry, int[] counts) {
+    KillPointMethodVisitor(MethodVisitor next, PollStyle.MethodPoll poll, boolean methodEntry, int[] counts) {
         super(Opcodes.ASM9, next);
         this.poll = poll;
-        this.extraStack = extraStack;
         this.methodEntry = methodEntry;
         this.counts = counts;
     }
@@ -59,18 +56,18 @@ final class KillPointMethodVisitor extends MethodVisitor {
 
     @Override
     public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
-        handlers.add(handler);
+        handler.info = HANDLER; // ASM visits try-catch blocks before any of their labels
         super.visitTryCatchBlock(start, end, handler, type);
     }
 
     @Override
     public void visitLabel(Label label) {
         super.visitLabel(label);
-        visited.add(label);
-        justPolled = false;
-        if (handlers.contains(label)) {
+        if (label.info == HANDLER) {
             handlerEntryPending = true;
         }
+        label.info = VISITED;
+        justPolled = false;
     }
 
     @Override
@@ -86,7 +83,7 @@ final class KillPointMethodVisitor extends MethodVisitor {
     @Override
     public void visitJumpInsn(int opcode, Label label) {
         beforeInstruction();
-        if (visited.contains(label)) {
+        if (label.info == VISITED) {
             emit(KillPointKind.BACK_EDGE);
         }
         super.visitJumpInsn(opcode, label);
@@ -187,11 +184,6 @@ final class KillPointMethodVisitor extends MethodVisitor {
         justPolled = false;
     }
 
-    @Override
-    public void visitMaxs(int maxStack, int maxLocals) {
-        super.visitMaxs(maxStack + extraStack, maxLocals);
-    }
-
     private void beforeInstruction() {
         if (handlerEntryPending) {
             handlerEntryPending = false;
@@ -208,12 +200,12 @@ final class KillPointMethodVisitor extends MethodVisitor {
         justPolled = true;
     }
 
-    private boolean anyVisited(Label dflt, Label[] labels) {
-        if (visited.contains(dflt)) {
+    private static boolean anyVisited(Label dflt, Label[] labels) {
+        if (dflt.info == VISITED) {
             return true;
         }
         for (Label l : labels) {
-            if (visited.contains(l)) {
+            if (l.info == VISITED) {
                 return true;
             }
         }

@@ -44,13 +44,14 @@ public final class KillPointTransformer implements ClassFileTransformer {
             return null;
         }
         busy.set(Boolean.TRUE);
+        long start = System.nanoTime();
         try {
             KillPointInserter.Result result = inserter.instrument(classfileBuffer);
             if (result.totalKillPoints() == 0) {
                 return null;
             }
             letModuleReadRuntime(module);
-            InstrumentedClasses.register(name, result.usesSharedSwitch(), result.killPoints());
+            InstrumentedClasses.register(name, result.usesSharedSwitch(), result.killPoints(), System.nanoTime() - start);
             reporter.instrumented(name, result);
             return result.bytes();
         } catch (Throwable t) {

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Kills threads running instrumented fixtures in this JVM: the real transformer, the real runtime,
- * every loop shape at each kind of kill point (invokedynamic, constant-dynamic, shared static call).
+ * every loop shape at both kinds of kill point (invokedynamic per-method switches, the shared static call).
  */
 class KillDeliveryTest {
     private static final Duration DEADLINE = Duration.ofSeconds(1);

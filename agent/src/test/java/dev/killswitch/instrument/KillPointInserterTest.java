@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.ConstantDynamic;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -18,7 +17,6 @@ import org.objectweb.asm.tree.FieldNode;
 import org.objectweb.asm.tree.InvokeDynamicInsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
-import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
@@ -121,7 +119,6 @@ class KillPointInserterTest {
             assertEquals(names(before.fields), names(after.fields), name + ": fields");
             assertEquals(before.methods.stream().map(m -> m.access + " " + m.name + m.desc).collect(Collectors.toList()),
                     after.methods.stream().map(m -> m.access + " " + m.name + m.desc).collect(Collectors.toList()), name + ": methods");
-            int extraStack = result.pollStyle().contains("constant-dynamic") ? 1 : 0;
             int killPoints = 0;
             for (int i = 0; i < before.methods.size(); i++) {
                 MethodNode b = before.methods.get(i);
@@ -130,7 +127,7 @@ class KillPointInserterTest {
                 assertEquals(b.tryCatchBlocks.size(), a.tryCatchBlocks.size());
                 assertEquals(b.maxLocals, a.maxLocals);
                 if (b.instructions.size() > 0) {
-                    assertEquals(b.maxStack + extraStack, a.maxStack, name + "." + b.name + " max stack");
+                    assertEquals(b.maxStack, a.maxStack, name + "." + b.name + ": kill points need no operand stack");
                 }
                 killPoints += Bytecode.countKillPoints(a);
             }
@@ -149,24 +146,38 @@ class KillPointInserterTest {
     @Test
     void pollStyleFollowsClassFileVersion() {
         assertPollInstruction(fixtures(8).get("com.acme.shapes.Shapes"), InvokeDynamicInsnNode.class, "invokedynamic");
-        assertPollInstruction(fixtures(11).get("com.acme.shapes.Shapes"), LdcInsnNode.class, "constant-dynamic");
-        assertPollInstruction(fixtures(17).get("com.acme.shapes.Shapes"), LdcInsnNode.class, "constant-dynamic");
+        assertPollInstruction(fixtures(11).get("com.acme.shapes.Shapes"), InvokeDynamicInsnNode.class, "invokedynamic");
+        assertPollInstruction(fixtures(17).get("com.acme.shapes.Shapes"), InvokeDynamicInsnNode.class, "invokedynamic");
         assertPollInstruction(loopClass(Opcodes.V1_6), MethodInsnNode.class, "invokestatic");
         assertPollInstruction(loopClass(Opcodes.V1_1), MethodInsnNode.class, "invokestatic");
     }
 
     @Test
-    void eachMethodHasItsOwnSwitch() {
-        ClassNode cls = Bytecode.read(inserter.instrument(fixtures(17).get("com.acme.shapes.Shapes")).bytes());
+    void eachKillPointNamesItsMethodForTheBootstrapWithoutStaticArguments() {
+        ClassNode cls = Bytecode.read(inserter.instrument(fixtures(17).get("com.acme.shapes.Shapes$LoopingConstructor")).bytes());
+        int sites = 0;
         for (MethodNode m : withCode(cls)) {
             for (AbstractInsnNode insn : m.instructions) {
-                if (insn instanceof LdcInsnNode && ((LdcInsnNode) insn).cst instanceof ConstantDynamic) {
-                    ConstantDynamic condy = (ConstantDynamic) ((LdcInsnNode) insn).cst;
-                    assertEquals(m.name, condy.getBootstrapMethodArgument(0));
-                    assertEquals(m.desc, condy.getBootstrapMethodArgument(1));
+                if (insn instanceof InvokeDynamicInsnNode) {
+                    InvokeDynamicInsnNode indy = (InvokeDynamicInsnNode) insn;
+                    assertEquals(m.name.equals("<init>") ? "$init$" : m.name, indy.name);
+                    assertEquals("()V", indy.desc);
+                    assertEquals(0, indy.bsmArgs.length);
+                    assertEquals(dev.killswitch.delivery.KillPoint.class.getName().replace('.', '/'), indy.bsm.getOwner());
+                    sites++;
                 }
             }
         }
+        assertEquals(2, sites, "constructor entry and its loop");
+    }
+
+    @Test
+    void theBootstrapMethodTheKillPointsNameExists() throws Exception {
+        java.lang.reflect.Method m = dev.killswitch.delivery.KillPoint.class.getMethod(PollStyle.BOOTSTRAP.getName(),
+                java.lang.invoke.MethodHandles.Lookup.class, String.class, java.lang.invoke.MethodType.class);
+        assertEquals(java.lang.invoke.CallSite.class, m.getReturnType());
+        assertEquals("dev/killswitch/delivery/KillPoint", PollStyle.BOOTSTRAP.getOwner());
+        assertTrue(java.lang.reflect.Modifier.isStatic(dev.killswitch.delivery.KillPoint.class.getMethod("poll").getModifiers()));
     }
 
     @Test

@@ -7,7 +7,6 @@ import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.InvokeDynamicInsnNode;
 import org.objectweb.asm.tree.LabelNode;
-import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
@@ -15,7 +14,6 @@ import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
 import org.objectweb.asm.tree.analysis.BasicValue;
 import org.objectweb.asm.tree.analysis.BasicVerifier;
-import org.objectweb.asm.ConstantDynamic;
 import org.objectweb.asm.util.Printer;
 
 import java.util.ArrayList;
@@ -48,9 +46,6 @@ public final class Bytecode {
         if (insn instanceof InvokeDynamicInsnNode) {
             return ((InvokeDynamicInsnNode) insn).bsm.getOwner().equals(RUNTIME);
         }
-        if (insn instanceof LdcInsnNode && ((LdcInsnNode) insn).cst instanceof ConstantDynamic) {
-            return ((ConstantDynamic) ((LdcInsnNode) insn).cst).getBootstrapMethod().getOwner().equals(RUNTIME);
-        }
         return false;
     }
 
@@ -62,9 +57,6 @@ public final class Bytecode {
                 continue;
             }
             if (isKillPoint(insn)) {
-                if (insn instanceof LdcInsnNode) {
-                    insn = insn.getNext(); // the invokeExact that follows
-                }
                 continue;
             }
             out.add(render(insn));
@@ -97,14 +89,7 @@ public final class Bytecode {
         if (p == null || p.getOpcode() < 0) {
             return null; // a label between: not the same position
         }
-        if (isKillPoint(p)) {
-            return p;
-        }
-        if (p instanceof MethodInsnNode && ((MethodInsnNode) p).name.equals("invokeExact")
-                && p.getPrevious() != null && isKillPoint(p.getPrevious())) {
-            return p.getPrevious();
-        }
-        return null;
+        return isKillPoint(p) ? p : null;
     }
 
     /**
