@@ -1,0 +1,65 @@
+package dev.killswitch.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The JDK and machine the figures were measured on, and where the agent jar and corpus are. */
+final class Environment {
+    private Environment() {
+    }
+
+    static String describe() {
+        return "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), "
+                + Runtime.getRuntime().availableProcessors() + " CPUs, " + cpuModel();
+    }
+
+    static String java() {
+        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** The folder of benchmarks.jar: the agent jar and the corpus are put beside it by the build. */
+    static Path home() {
+        try {
+            return Path.of(Environment.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+        } catch (Exception e) {
+            return Path.of(".");
+        }
+    }
+
+    static Path agentJar() {
+        Path p = Path.of(System.getProperty("agent.jar", home().resolve("killswitch-agent.jar").toString()));
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException("agent jar not found at " + p + ": build with ./mvnw package, or pass -Dagent.jar=...");
+        }
+        return p;
+    }
+
+    static Path benchmarksJar() {
+        try {
+            return Path.of(Environment.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Path corpus(String prefix) {
+        Path dir = Path.of(System.getProperty("corpus.dir", home().resolve("corpus").toString()));
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(prefix + "*.jar not in " + dir));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no corpus folder " + dir + ": build with ./mvnw -Pbenchmark-corpus package", e);
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+            return lines.stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+        } catch (Exception e) {
+            return System.getProperty("os.arch");
+        }
+    }
+}

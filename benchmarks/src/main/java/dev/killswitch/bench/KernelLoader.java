@@ -1,0 +1,95 @@
+package dev.killswitch.bench;
+
+import dev.killswitch.config.ClassGlob;
+import dev.killswitch.config.ConfigException;
+import dev.killswitch.delivery.KillRuntime;
+import dev.killswitch.instrument.ClassSelector;
+import dev.killswitch.instrument.KillPointTransformer;
+import dev.killswitch.instrument.TransformReporter;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loads the kernels, and the library code they call, a second time in a loader of their own: either
+ * the bytes as compiled, or those bytes after the agent's own transformer. Both copies come from the
+ * same class files, so the only difference between them is the kill points.
+ */
+final class KernelLoader extends ClassLoader {
+    static final String[] PACKAGES = {"com.acme.kernels.", "org.apache.commons.math3."};
+
+    private final KillPointTransformer transformer;
+
+    private KernelLoader(String name, KillPointTransformer transformer) {
+        super(name, KernelLoader.class.getClassLoader());
+        this.transformer = transformer;
+    }
+
+    static KernelLoader original() {
+        return new KernelLoader("original", null);
+    }
+
+    static KernelLoader killable() {
+        KillRuntime.activate(false);
+        return new KernelLoader("killable", new KillPointTransformer(
+                new ClassSelector(globs("com.acme.kernels.**", "org.apache.commons.math3.**"), List.of()),
+                new TransformReporter(false, System.err), null));
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        if (!isOwn(name)) {
+            return super.loadClass(name, resolve);
+        }
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> c = findLoadedClass(name);
+            if (c == null) {
+                byte[] bytes = read(name);
+                if (transformer != null) {
+                    byte[] out = transformer.transform(null, this, name.replace('.', '/'), null, null, bytes);
+                    bytes = out == null ? bytes : out;
+                }
+                c = defineClass(name, bytes, 0, bytes.length);
+            }
+            if (resolve) {
+                resolveClass(c);
+            }
+            return c;
+        }
+    }
+
+    private static boolean isOwn(String name) {
+        for (String p : PACKAGES) {
+            if (name.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private byte[] read(String name) throws ClassNotFoundException {
+        try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+            if (in == null) {
+                throw new ClassNotFoundException(name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<ClassGlob> globs(String... patterns) {
+        List<ClassGlob> globs = new ArrayList<>();
+        for (String p : patterns) {
+            try {
+                globs.add(ClassGlob.parse(p));
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(e);
+            }
+        }
+        return globs;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.killswitch.bench;
+
+import com.acme.kernels.Spinners;
+import dev.killswitch.KillHandle;
+import dev.killswitch.Killswitch;
+import dev.killswitch.ThreadKilledError;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Runs in a child JVM with the agent: starts a victim, lets it run, kills it, and times from the
+ * moment {@code Killswitch.kill} returns to the moment the victim catches the error. Arguments:
+ * case (hot, recursion, longLoop), trials.
+ */
+public final class LatencyProbe {
+    private static final int WARMUP_TRIALS = 3;
+
+    private LatencyProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String kase = args[0];
+        int trials = Integer.parseInt(args[1]);
+        List<Double> latencies = new ArrayList<>();
+        List<Double> requestMicros = new ArrayList<>();
+        for (int t = 0; t < trials + WARMUP_TRIALS; t++) {
+            Spinners.Progress progress = new Spinners.Progress();
+            long[] caught = new long[1];
+            Thread victim = new Thread(() -> {
+                try {
+                    run(kase, progress);
+                } catch (ThreadKilledError e) {
+                    caught[0] = System.nanoTime();
+                }
+            }, "victim-" + t);
+            victim.setDaemon(true);
+            victim.start();
+            while (progress.count == 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            // The first trial warms the JIT up; later ones kill at a random moment.
+            long runMillis = t == 0 ? 2000 : 20 + ThreadLocalRandom.current().nextInt(30);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(runMillis));
+            long before = System.nanoTime();
+            KillHandle handle = Killswitch.kill(victim, "latency probe");
+            long returned = System.nanoTime();
+            victim.join(120_000);
+            if (caught[0] == 0) {
+                System.out.println("NOT DELIVERED: " + handle.describe());
+                System.exit(1);
+            }
+            if (t >= WARMUP_TRIALS) {
+                latencies.add((caught[0] - returned) / 1e6);
+                requestMicros.add((returned - before) / 1e3);
+            }
+        }
+        latencies.sort(null);
+        requestMicros.sort(null);
+        System.out.println(String.format(Locale.ROOT, "RESULT\tcase=%s\tn=%d\tp50=%.3f\tp90=%.3f\tp99=%.3f\tmax=%.3f\trequestUs=%.1f",
+                kase, latencies.size(), pct(latencies, 50), pct(latencies, 90), pct(latencies, 99), latencies.get(latencies.size() - 1),
+                pct(requestMicros, 50)));
+        System.exit(0);
+    }
+
+    private static void run(String kase, Spinners.Progress progress) {
+        switch (kase) {
+            case "hot":
+                Spinners.hotLoop(progress);
+                break;
+            case "recursion":
+                Spinners.recursion(progress);
+                break;
+            case "longLoop":
+                Spinners.longCountedLoop(progress);
+                break;
+            default:
+                throw new IllegalArgumentException(kase);
+        }
+    }
+
+    static double pct(List<Double> sorted, int p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.killswitch.bench;
+
+import dev.killswitch.delivery.InstrumentedClasses;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.util.Collection;
+import java.util.function.LongSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The benchmarks still run and still compare what they claim to; no timing is asserted. */
+class BenchmarkSmokeTest {
+
+    @Test
+    void bothVariantsComputeTheSameAndOnlyTheKillableOneHasKillPoints() {
+        for (String kernel : Kernels.ALL.keySet()) {
+            LongSupplier original = Kernels.create(kernel, false);
+            LongSupplier killable = Kernels.create(kernel, true);
+            assertNotSame(original.getClass(), killable.getClass(), kernel);
+            assertEquals(original.getAsLong(), killable.getAsLong(), kernel);
+        }
+        assertTrue(InstrumentedClasses.contains("com.acme.kernels.Fft"));
+        assertTrue(InstrumentedClasses.contains("org.apache.commons.math3.transform.FastFourierTransformer"),
+                "the library is instrumented whole");
+        assertFalse(InstrumentedClasses.contains("dev.killswitch.bench.Kernels"));
+    }
+
+    @Test
+    void oneIterationOfTheIdleBenchmarkRuns() throws Exception {
+        Collection<RunResult> results = new Runner(new OptionsBuilder()
+                .include(IdleOverhead.class.getName())
+                .param("kernel", "fibonacci")
+                .forks(0)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(200))
+                .build()).run();
+        assertEquals(2, results.size());
+        for (RunResult r : results) {
+            assertTrue(r.getPrimaryResult().getScore() > 0, r.getParams().toString());
+        }
+    }
+}
