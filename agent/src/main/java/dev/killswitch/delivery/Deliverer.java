@@ -163,6 +163,15 @@ final class Deliverer implements Runnable {
         if (request.status() == KillStatus.PENDING && (first || isWaiting(victim))) {
             request.interruptThread();
         }
+        if (request.status() == KillStatus.PENDING) {
+            // Waits that ignore interrupts: close what the victim waits on, or say who holds its monitor.
+            String closed = BlockingIo.closeWhatBlocks(victim);
+            if (closed != null) {
+                request.obstacle(closed);
+            } else if (victim.getState() == Thread.State.BLOCKED) {
+                request.obstacle(MonitorOwners.describe(victim));
+            }
+        }
         long interval = Math.min(MAX_RESAMPLE_NANOS, FIRST_RESAMPLE_NANOS << Math.min(request.samples - 1, 16));
         request.nextSampleNanos = System.nanoTime() + interval;
     }

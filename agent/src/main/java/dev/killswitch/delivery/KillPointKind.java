@@ -7,7 +7,9 @@ public enum KillPointKind {
     /** At the start of a method body (not static initialisers): unbounded recursion passes one per call. */
     METHOD_ENTRY("method-entry"),
     /** At the first instruction of an exception handler. */
-    HANDLER_ENTRY("handler-entry");
+    HANDLER_ENTRY("handler-entry"),
+    /** A blocking call (wait, lock, queue, future, socket...) redirected to a runtime method that a kill ends. */
+    BLOCKING_CALL("blocking-call");
 
     private final String label;
 

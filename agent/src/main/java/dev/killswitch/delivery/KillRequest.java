@@ -44,6 +44,8 @@ final class KillRequest implements KillHandle {
     /** What the last stack sample saw; read by {@link #describe()}. */
     private volatile StackTraceElement lastTopFrame;
     private volatile StackTraceElement lastSelectedFrame;
+    /** What keeps the kill from landing, or what was done about it, if anything is known. */
+    private volatile String obstacle;
 
     // Touched by the deliverer thread only.
     final Set<MethodSwitch> armed = new HashSet<>();
@@ -106,6 +108,11 @@ final class KillRequest implements KillHandle {
             clearInterruptOnDelivery = !thread.isInterrupted();
         }
         thread.interrupt();
+    }
+
+    /** Deliverer thread: records what stands in the kill's way. */
+    void obstacle(String what) {
+        obstacle = what;
     }
 
     /** Deliverer thread: records what a stack sample saw. */
@@ -204,6 +211,10 @@ final class KillRequest implements KillHandle {
         StackTraceElement selected = lastSelectedFrame;
         if (samples == 0 && top == null) {
             return "its stack has not been sampled yet";
+        }
+        String blocked = obstacle;
+        if (blocked != null) {
+            return blocked + (top == null ? "" : " (now at " + top + ")");
         }
         if (selected == null) {
             return "it is not running selected code" + (top == null ? "" : " (now at " + top + ")")

@@ -12,7 +12,9 @@ import org.objectweb.asm.Opcodes;
  *   <li>at method entry, before the first instruction and outside every try block;
  *   <li>before each jump, switch, {@code jsr} or {@code ret} whose target was already visited, that
  *       is, each backward jump (ASM visits code in offset order);
- *   <li>after the label and frame of each exception handler, before its first instruction.
+ *   <li>after the label and frame of each exception handler, before its first instruction;
+ *   <li>and each call to a blocking JDK method listed in {@link BlockingCallSites} becomes a call to its
+ *       kill-aware replacement, which takes the same operands and leaves the same result.
  * </ul>
  * Each kill point is inserted right before an existing instruction and after that instruction's
  * labels, so it shares the instruction's stack-map frame and exception ranges: no new branch target,
@@ -152,7 +154,14 @@ final class KillPointMethodVisitor extends MethodVisitor {
     @Override
     public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
         beforeInstruction();
-        super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+        BlockingCallSites.Redirect redirect = BlockingCallSites.lookup(opcode, owner, name, descriptor);
+        if (redirect != null) {
+            // Same operands in, same result out: only the call goes through the kill-aware runtime.
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, redirect.owner, redirect.name, redirect.descriptor, false);
+            counts[KillPointKind.BLOCKING_CALL.ordinal()]++;
+        } else {
+            super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+        }
         justPolled = false;
     }
 

@@ -28,7 +28,8 @@ public final class TransformReporter {
             out.println("killswitch: instrumented " + className + ": "
                     + result.killPoints(KillPointKind.BACK_EDGE) + " back-edge, "
                     + result.killPoints(KillPointKind.METHOD_ENTRY) + " method-entry, "
-                    + result.killPoints(KillPointKind.HANDLER_ENTRY) + " handler-entry kill points"
+                    + result.killPoints(KillPointKind.HANDLER_ENTRY) + " handler-entry kill points, "
+                    + result.killPoints(KillPointKind.BLOCKING_CALL) + " blocking calls"
                     + " (class file " + result.classFileVersion() + ", " + result.pollStyle() + ")");
         }
     }

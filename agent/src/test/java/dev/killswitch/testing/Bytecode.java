@@ -74,6 +74,17 @@ public final class Bytecode {
         return n;
     }
 
+    /** Calls to static methods of any of {@code owners}. */
+    public static int countCallsTo(MethodNode method, String... owners) {
+        int n = 0;
+        for (AbstractInsnNode insn : method.instructions) {
+            if (insn instanceof MethodInsnNode && java.util.Arrays.asList(owners).contains(((MethodInsnNode) insn).owner)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The real instruction before {@code insn}, skipping labels, frames and line numbers. */
     public static AbstractInsnNode previousReal(AbstractInsnNode insn) {
         AbstractInsnNode p = insn.getPrevious();

@@ -23,7 +23,7 @@ import java.util.function.LongSupplier;
 @Fork(value = 1, jvmArgsAppend = {"-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,com.acme.kernels.CallLoop::step"})
 public class IdleOverhead {
     @Param({"intSum8k", "intSum1m", "vectorAdd", "matrixMultiply", "listWalk", "callLoop", "fibonacci",
-            "stringBuilding", "hashMap", "commonsMathFft"})
+            "stringBuilding", "hashMap", "commonsMathFft", "lockUnlock", "queuePutTake", "completedJoin", "semaphore"})
     public String kernel;
 
     @Param({"original", "killable"})

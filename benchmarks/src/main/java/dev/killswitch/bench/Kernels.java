@@ -20,6 +20,10 @@ final class Kernels {
         ALL.put("stringBuilding", "StringBuilding:1000");
         ALL.put("hashMap", "HashMapHeavy:1000");
         ALL.put("commonsMathFft", "Fft:4096");
+        ALL.put("lockUnlock", "BlockingFastPaths$LockUnlock:1000");
+        ALL.put("queuePutTake", "BlockingFastPaths$QueuePutTake:1000");
+        ALL.put("completedJoin", "BlockingFastPaths$CompletedJoin:1000");
+        ALL.put("semaphore", "BlockingFastPaths$SemaphoreAcquire:1000");
     }
 
     private Kernels() {

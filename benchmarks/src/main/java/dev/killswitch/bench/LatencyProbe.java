@@ -14,8 +14,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs in a child JVM with the agent: starts a victim, lets it run, kills it, and times from the
- * moment {@code Killswitch.kill} returns to the moment the victim catches the error. Arguments:
- * case (hot, recursion, longLoop), trials.
+ * moment {@code Killswitch.kill} returns to the moment the victim catches the error. Arguments: case
+ * (hot, recursion, longLoop), trials, spacing: {@code isolated} lets each victim run over a second, so
+ * that the switches of the previous kill are idle again and each kill must deoptimise the victim's code;
+ * {@code succession} kills every 20 to 50 ms, when the switches stay armed between kills.
  */
 public final class LatencyProbe {
     private static final int WARMUP_TRIALS = 3;
@@ -26,6 +28,7 @@ public final class LatencyProbe {
     public static void main(String[] args) throws Exception {
         String kase = args[0];
         int trials = Integer.parseInt(args[1]);
+        boolean isolated = args[2].equals("isolated");
         List<Double> latencies = new ArrayList<>();
         List<Double> requestMicros = new ArrayList<>();
         for (int t = 0; t < trials + WARMUP_TRIALS; t++) {
@@ -44,7 +47,7 @@ public final class LatencyProbe {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             }
             // The first trial warms the JIT up; later ones kill at a random moment.
-            long runMillis = t == 0 ? 2000 : 20 + ThreadLocalRandom.current().nextInt(30);
+            long runMillis = t == 0 ? 2000 : (isolated ? 1200 : 20) + ThreadLocalRandom.current().nextInt(30);
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(runMillis));
             long before = System.nanoTime();
             KillHandle handle = Killswitch.kill(victim, "latency probe");

@@ -62,11 +62,14 @@ final class TransformRate {
                 best = Math.max(best, rate);
             }
         }
-        long start = System.nanoTime();
-        for (int i = 0; i < classes.size(); i++) {
-            rejecting.transform(null, null, names.get(i), null, null, classes.get(i));
+        double rejectNanos = Double.MAX_VALUE;
+        for (int pass = 0; pass < 10; pass++) { // warm, then the best pass
+            long start = System.nanoTime();
+            for (int i = 0; i < classes.size(); i++) {
+                rejecting.transform(null, null, names.get(i), null, null, classes.get(i));
+            }
+            rejectNanos = Math.min(rejectNanos, (System.nanoTime() - start) / (double) classes.size());
         }
-        double rejectNanos = (System.nanoTime() - start) / (double) classes.size();
 
         int[] killPoints = new int[KillPointKind.values().length];
         KillPointInserter inserter = new KillPointInserter();

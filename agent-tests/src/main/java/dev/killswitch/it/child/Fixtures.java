@@ -23,6 +23,23 @@ final class Fixtures {
         }
     }
 
+    /** Runs {@code static void/long method()} of {@code c}; errors and runtime exceptions pass through. */
+    static void run(Class<?> c, String method) {
+        try {
+            c.getMethod(method).invoke(null);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            if (e.getCause() instanceof Error) {
+                throw (Error) e.getCause();
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A thread that runs {@code method(-1)}, that is, until it is killed. */
     static Thread forever(String className, String method, String threadName) {
         Thread t = new Thread(() -> call(className, method, -1), threadName);
