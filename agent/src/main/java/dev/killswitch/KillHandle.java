@@ -13,7 +13,7 @@ public interface KillHandle {
     /** The thread the kill was aimed at. */
     Thread thread();
 
-    /** The reason given with the request; it is also the message of the {@link ThreadKilledError}. */
+    /** The reason given with the request; it is also in the message of the {@link ThreadKilledError}. */
     String reason();
 
     /** Where the request stands now. */
@@ -44,6 +44,13 @@ public interface KillHandle {
      * still pending; empty otherwise.
      */
     Optional<KillHandle> pendingKill();
+
+    /**
+     * While the kill is pending, why it has not landed, read from the thread's stack now: in code
+     * without kill points (which frame), in native code, BLOCKED on a monitor (held by which thread), or
+     * not alive. Empty once the kill is delivered, refused or over.
+     */
+    Optional<String> whyNotDelivered();
 
     /**
      * Waits until the kill is delivered or can no longer be (refused, or the thread ended).

@@ -51,6 +51,10 @@ class AgentJarContentsTest {
             assertEquals(List.of(), others, "class files the bootstrap loader could load");
             assertTrue(Collections.list(jar.entries()).stream()
                     .anyMatch(e -> e.getName().equals("dev/killswitch/instrument/KillPointTransformer.classdata")));
+            assertTrue(Collections.list(jar.entries()).stream()
+                    .anyMatch(e -> e.getName().equals("dev/killswitch/control/KillswitchControl.classdata")));
+            assertTrue(Collections.list(jar.entries()).stream()
+                    .anyMatch(e -> e.getName().equals("dev/killswitch/cli/KillswitchCli.classdata")));
         }
     }
 
@@ -60,6 +64,7 @@ class AgentJarContentsTest {
             Attributes main = jar.getManifest().getMainAttributes();
             assertEquals("dev.killswitch.agent.KillswitchAgent", main.getValue("Premain-Class"));
             assertEquals("dev.killswitch.agent.KillswitchAgent", main.getValue("Agent-Class"));
+            assertEquals("dev.killswitch.agent.KillswitchAgent", main.getValue("Main-Class"));
             assertEquals("true", main.getValue("Can-Retransform-Classes"));
             assertNotNull(main.getValue("Implementation-Version"));
         }
@@ -77,7 +82,7 @@ class AgentJarContentsTest {
                 }
                 String constants = new String(jar.getInputStream(e).readAllBytes(), StandardCharsets.ISO_8859_1);
                 for (String forbidden : List.of("dev/killswitch/shaded", "dev/killswitch/instrument", "dev/killswitch/config",
-                        "dev/killswitch/agent")) {
+                        "dev/killswitch/agent", "dev/killswitch/control", "dev/killswitch/cli")) {
                     assertFalse(constants.contains(forbidden), name + " refers to " + forbidden);
                 }
             }

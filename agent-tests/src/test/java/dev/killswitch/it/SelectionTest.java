@@ -131,6 +131,6 @@ class SelectionTest {
         assertFalse(line.flag("delivered"), line.toString());
         assertTrue(line.flag("alive"), line.toString());
         assertTrue(line.flag("pending"), line.toString());
-        assertTrue(line.get("describe").contains("not running selected code"), line.toString());
+        assertTrue(line.get("describe").contains("no selected code is on its stack"), line.toString());
     }
 }

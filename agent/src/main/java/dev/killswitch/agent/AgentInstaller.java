@@ -1,24 +1,36 @@
 package dev.killswitch.agent;
 
 import dev.killswitch.config.AgentConfig;
+import dev.killswitch.control.JmxRegistrar;
+import dev.killswitch.control.KillswitchControl;
 import dev.killswitch.config.ClassGlob;
 import dev.killswitch.config.ConfigException;
 import dev.killswitch.config.ConfigLoader;
 import dev.killswitch.delivery.KillRuntime;
 import dev.killswitch.instrument.ClassSelector;
 import dev.killswitch.instrument.KillPointTransformer;
+import dev.killswitch.instrument.Retransformer;
 import dev.killswitch.instrument.TransformReporter;
 
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
+import java.util.List;
+import java.util.jar.JarFile;
 
 /** Reads the configuration and, if it is sound, installs the transformer and opens the runtime for kills. */
 public final class AgentInstaller {
     private AgentInstaller() {
     }
 
-    /** Called reflectively by {@link KillswitchAgent}, in the agent's class loader. */
-    public static void install(String agentArgs, Instrumentation instrumentation, boolean attached) {
+    /**
+     * Called reflectively by {@link KillswitchAgent}, in the agent's class loader.
+     *
+     * @param attached true when loaded into a running JVM: classes already loaded are retransformed
+     * @param agentJar the agent jar, for its version
+     */
+    public static void install(String agentArgs, Instrumentation instrumentation, boolean attached, File agentJar) {
         PrintStream out = System.err;
         if (KillRuntime.isActive()) {
             out.println("killswitch: already active in this JVM; the second load of the agent is ignored");
@@ -43,8 +55,12 @@ public final class AgentInstaller {
         ClassSelector selector = new ClassSelector(config.include(), config.exclude());
         instrumentation.addTransformer(new KillPointTransformer(selector, reporter, instrumentation), true);
         KillRuntime.activate(config.debug());
-        out.println("killswitch: active, " + config.describe() + " (Java " + System.getProperty("java.version") + ")");
+        int retransformed = attached ? Retransformer.retransformLoaded(instrumentation, selector) : 0;
+        out.println("killswitch: active, " + config.describe() + " (Java " + System.getProperty("java.version") + ")"
+                + (attached ? "; attached to the running JVM, " + retransformed + " loaded classes instrumented by retransformation" : ""));
         GcHint.checkInBackground(out);
+        JmxRegistrar.registerWhenAvailable(new KillswitchControl(texts(config.include()), texts(config.exclude()), version(agentJar),
+                retransformed, instrumentation), out, config.debug());
         if (config.debug()) {
             Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
                 @Override
@@ -52,6 +68,23 @@ public final class AgentInstaller {
                     out.println(DebugSummary.text());
                 }
             }, "killswitch-summary"));
+        }
+    }
+
+    private static String[] texts(List<ClassGlob> globs) {
+        String[] texts = new String[globs.size()];
+        for (int i = 0; i < texts.length; i++) {
+            texts[i] = globs.get(i).text();
+        }
+        return texts;
+    }
+
+    static String version(File agentJar) {
+        try (JarFile jar = new JarFile(agentJar)) {
+            String v = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+            return v == null ? "unknown" : v;
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 }

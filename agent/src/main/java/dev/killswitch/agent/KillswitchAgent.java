@@ -16,7 +16,7 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
 /**
- * The agent's entry point ({@code Premain-Class} and {@code Agent-Class}). Deliberately tiny and
+ * The agent's entry point ({@code Premain-Class}, {@code Agent-Class} and {@code Main-Class}). Deliberately tiny and
  * stateless: it puts the agent jar on the bootstrap class path, so that instrumented classes in every
  * class loader reach the small kill-point runtime ({@code dev.killswitch} and
  * {@code dev.killswitch.delivery}), and starts everything else in a class loader of its own, so that
@@ -24,6 +24,7 @@ import java.util.jar.Manifest;
  */
 public final class KillswitchAgent {
     private static final String INSTALLER = "dev.killswitch.agent.AgentInstaller";
+    private static final String CLI = "dev.killswitch.cli.KillswitchCli";
     private static final String INSTALLER_ENTRY = "dev/killswitch/agent/AgentInstaller.classdata";
 
     private KillswitchAgent() {
@@ -37,15 +38,24 @@ public final class KillswitchAgent {
         start(agentArgs, instrumentation, true);
     }
 
+    /** The command-line tool ({@code java -jar killswitch-agent.jar COMMAND PID ...}), also in the agent's own loader. */
+    public static void main(String[] args) throws Exception {
+        File jar = agentJar();
+        // The attach API lives in the application class loader, so that is the parent here.
+        ClassLoader loader = new AgentClassLoader(jar, ClassLoader.getSystemClassLoader());
+        Object exit = Class.forName(CLI, true, loader).getMethod("run", String[].class, File.class).invoke(null, args, jar);
+        System.exit((Integer) exit);
+    }
+
     private static void start(String agentArgs, Instrumentation instrumentation, boolean attached) {
         try {
             File jar = agentJar();
             // Create the agent's loader before the jar joins the bootstrap path, so that its own class comes from here.
-            ClassLoader agentLoader = new AgentClassLoader(jar);
+            ClassLoader agentLoader = new AgentClassLoader(jar, null);
             instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
             Class.forName(INSTALLER, true, agentLoader)
-                    .getMethod("install", String.class, Instrumentation.class, boolean.class)
-                    .invoke(null, agentArgs, instrumentation, attached);
+                    .getMethod("install", String.class, Instrumentation.class, boolean.class, File.class)
+                    .invoke(null, agentArgs, instrumentation, attached, jar);
         } catch (Throwable t) {
             // Whatever happens, the application starts.
             System.err.println("killswitch: the agent could not start and instruments nothing: " + t);
@@ -104,8 +114,9 @@ public final class KillswitchAgent {
         private final ProtectionDomain domain;
         private final JarFile jar;
 
-        AgentClassLoader(File agentJar) throws IOException {
-            super("killswitch", new URL[] {agentJar.toURI().toURL()}, null);
+        /** @param parent null (the bootstrap loader) for the agent, the system loader for the command-line tool */
+        AgentClassLoader(File agentJar, ClassLoader parent) throws IOException {
+            super("killswitch", new URL[] {agentJar.toURI().toURL()}, parent);
             domain = new ProtectionDomain(new CodeSource(getURLs()[0], (Certificate[]) null), null, this, null);
             jar = new JarFile(agentJar);
         }

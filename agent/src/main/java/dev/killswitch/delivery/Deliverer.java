@@ -138,7 +138,9 @@ final class Deliverer implements Runnable {
                 } else if (innermostOnly) {
                     break; // early passes: the innermost selected method only
                 }
-                for (MethodSwitch s : SwitchRegistry.forFrame(frame)) {
+                List<MethodSwitch> candidates = Diagnosis.predatesAttach(frame)
+                        ? SwitchRegistry.forClassOf(frame) : SwitchRegistry.forFrame(frame);
+                for (MethodSwitch s : candidates) {
                     if (!request.armed.contains(s) && !newlyArmed.contains(s)) {
                         newlyArmed.add(s);
                     }
@@ -153,7 +155,7 @@ final class Deliverer implements Runnable {
             request.armed.add(s);
         }
         long armed = System.nanoTime();
-        request.sampled(frames.length == 0 ? null : frames[0], firstSelected);
+        request.sampled(frames);
         if (KillRuntime.debug() && (first || !newlyArmed.isEmpty())) {
             System.err.println("killswitch: kill of " + ThreadLabels.label(victim) + ": sample " + request.samples
                     + " took " + ThreadLabels.micros(sampled - start) + " (" + frames.length + " frames), arming "

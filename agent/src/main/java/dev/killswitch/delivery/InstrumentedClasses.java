@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class InstrumentedClasses {
     private static final int LEGACY = 1;
     private static final int MODERN = 2;
+    private static final int RETRANSFORMED = 4;
 
     private static final ConcurrentHashMap<String, Integer> CLASSES = new ConcurrentHashMap<>();
     private static final LongAdder[] KILL_POINTS = new LongAdder[KillPointKind.values().length];
@@ -31,17 +32,22 @@ public final class InstrumentedClasses {
      *
      * @param className binary name with dots, as in stack traces
      * @param legacy true if its kill points use the shared switch (class files older than Java 7)
+     * @param retransformed true if the class was loaded before and now gets its kill points by retransformation
      * @param killPoints kill points inserted, indexed by {@link KillPointKind#ordinal()}
      * @param transformNanos time the transformation took
      */
-    public static void register(String className, boolean legacy, int[] killPoints, long transformNanos) {
+    public static void register(String className, boolean legacy, boolean retransformed, int[] killPoints, long transformNanos) {
         TRANSFORM_NANOS.add(transformNanos);
-        int flags = legacy ? LEGACY : MODERN;
+        int flags = (legacy ? LEGACY : MODERN) | (retransformed ? RETRANSFORMED : 0);
+        Integer old;
         for (;;) { // merge without a lambda: this runs in the first class the agent transforms
-            Integer old = CLASSES.putIfAbsent(className, flags);
+            old = CLASSES.putIfAbsent(className, flags);
             if (old == null || (old & flags) == flags || CLASSES.replace(className, old, old | flags)) {
                 break;
             }
+        }
+        if (retransformed && old != null) {
+            return; // instrumented again (another agent retransformed it): its kill points are counted already
         }
         for (int i = 0; i < KILL_POINTS.length && i < killPoints.length; i++) {
             KILL_POINTS[i].add(killPoints[i]);
@@ -56,6 +62,12 @@ public final class InstrumentedClasses {
     static boolean isLegacy(String className) {
         Integer flags = CLASSES.get(className);
         return flags != null && (flags & LEGACY) != 0;
+    }
+
+    /** True if the class got its kill points by retransformation, so frames older than that may run its old code. */
+    static boolean wasRetransformed(String className) {
+        Integer flags = CLASSES.get(className);
+        return flags != null && (flags & RETRANSFORMED) != 0;
     }
 
     public static int count() {

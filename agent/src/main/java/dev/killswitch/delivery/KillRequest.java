@@ -43,7 +43,7 @@ final class KillRequest implements KillHandle {
 
     /** What the last stack sample saw; read by {@link #describe()}. */
     private volatile StackTraceElement lastTopFrame;
-    private volatile StackTraceElement lastSelectedFrame;
+    private volatile StackTraceElement[] lastStack = new StackTraceElement[0];
     /** What keeps the kill from landing, or what was done about it, if anything is known. */
     private volatile String obstacle;
 
@@ -85,8 +85,7 @@ final class KillRequest implements KillHandle {
             // The interrupt only served to wake the thread; cleanup code should not trip over it.
             Thread.interrupted();
         }
-        KillStats.DELIVERED.increment();
-        KillStats.DELIVERY_NANOS.add(now - requestedNanos);
+        KillStats.delivered(now - requestedNanos);
         settled.countDown();
         Deliverer.wake();
         throw error;
@@ -116,9 +115,9 @@ final class KillRequest implements KillHandle {
     }
 
     /** Deliverer thread: records what a stack sample saw. */
-    void sampled(StackTraceElement top, StackTraceElement firstSelected) {
-        lastTopFrame = top;
-        lastSelectedFrame = firstSelected;
+    void sampled(StackTraceElement[] stack) {
+        lastStack = stack;
+        lastTopFrame = stack.length == 0 ? null : stack[0];
         samples++;
     }
 
@@ -208,23 +207,19 @@ final class KillRequest implements KillHandle {
 
     private String whereNow() {
         StackTraceElement top = lastTopFrame;
-        StackTraceElement selected = lastSelectedFrame;
         if (samples == 0 && top == null) {
             return "its stack has not been sampled yet";
         }
         String blocked = obstacle;
         if (blocked != null) {
-            return blocked + (top == null ? "" : " (now at " + top + ")");
+            return blocked + (top == null ? "" : " (now at " + Diagnosis.frame(top) + ")");
         }
-        if (selected == null) {
-            return "it is not running selected code" + (top == null ? "" : " (now at " + top + ")")
-                    + "; the kill lands when it enters selected code";
-        }
-        if (selected.equals(top)) {
-            return "it is running selected code at " + selected;
-        }
-        return "it is in unselected code at " + top + ", called from selected code at " + selected
-                + "; the kill lands when control returns there";
+        return Diagnosis.ofStack(lastStack, thread.getState());
+    }
+
+    @Override
+    public Optional<String> whyNotDelivered() {
+        return status == KillStatus.PENDING ? Optional.of(Diagnosis.of(thread)) : Optional.empty();
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.killswitch.delivery;
 
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters of kill requests, for people and monitoring. */
@@ -9,6 +12,10 @@ public final class KillStats {
     static final LongAdder DELIVERED = new LongAdder();
     static final LongAdder ENDED_UNDELIVERED = new LongAdder();
     static final LongAdder DELIVERY_NANOS = new LongAdder();
+    /** The latencies of the last deliveries, for percentiles. */
+    private static final int RECENT = 256;
+    private static final AtomicLongArray RECENT_NANOS = new AtomicLongArray(RECENT);
+    private static final AtomicInteger RECENT_COUNT = new AtomicInteger();
 
     private KillStats() {
     }
@@ -31,6 +38,29 @@ public final class KillStats {
 
     public static long pending() {
         return PendingKills.count();
+    }
+
+    static void delivered(long latencyNanos) {
+        DELIVERED.increment();
+        DELIVERY_NANOS.add(latencyNanos);
+        RECENT_NANOS.set(RECENT_COUNT.getAndIncrement() % RECENT, latencyNanos);
+    }
+
+    /**
+     * Delivery latency over the last (up to) 256 delivered kills, in milliseconds: {50th percentile,
+     * 99th percentile, maximum}; zeros if none.
+     */
+    public static double[] recentLatencyMillis() {
+        int n = Math.min(RECENT_COUNT.get(), RECENT);
+        if (n == 0) {
+            return new double[3];
+        }
+        long[] sorted = new long[n];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = RECENT_NANOS.get(i);
+        }
+        Arrays.sort(sorted);
+        return new double[] {sorted[(n - 1) / 2] / 1e6, sorted[(int) Math.ceil(0.99 * n) - 1] / 1e6, sorted[n - 1] / 1e6};
     }
 
     /** Mean time from request to delivery over all delivered kills, in microseconds; 0 if none. */

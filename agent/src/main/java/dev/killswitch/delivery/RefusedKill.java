@@ -85,6 +85,11 @@ final class RefusedKill implements KillHandle {
     }
 
     @Override
+    public Optional<String> whyNotDelivered() {
+        return Optional.empty();
+    }
+
+    @Override
     public boolean awaitDelivery(Duration timeout) {
         return false;
     }

@@ -3,6 +3,7 @@ package dev.killswitch.delivery;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -69,6 +70,28 @@ final class SwitchRegistry {
                 MethodSwitch s = ref.get();
                 if (s != null) {
                     switches.add(s);
+                }
+            }
+        }
+        return switches;
+    }
+
+    /**
+     * Every switch of every method of the frame's class. For a frame that runs a method's code from
+     * before the agent was attached: it has no kill points itself, and the methods of its own class
+     * that it calls are the likeliest place to catch it. A rare, explicit case, so a scan is fine.
+     */
+    static List<MethodSwitch> forClassOf(StackTraceElement frame) {
+        String prefix = frame.getClassName() + '.';
+        List<MethodSwitch> switches = new ArrayList<>();
+        for (Map.Entry<String, List<WeakReference<MethodSwitch>>> e : BY_FRAME.entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith(prefix) && key.indexOf('.', prefix.length()) < 0) {
+                for (WeakReference<MethodSwitch> ref : e.getValue()) {
+                    MethodSwitch s = ref.get();
+                    if (s != null) {
+                        switches.add(s);
+                    }
                 }
             }
         }

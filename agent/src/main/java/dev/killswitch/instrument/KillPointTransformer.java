@@ -51,7 +51,8 @@ public final class KillPointTransformer implements ClassFileTransformer {
                 return null;
             }
             letModuleReadRuntime(module);
-            InstrumentedClasses.register(name, result.usesSharedSwitch(), result.killPoints(), System.nanoTime() - start);
+            InstrumentedClasses.register(name, result.usesSharedSwitch(), classBeingRedefined != null, result.killPoints(),
+                    System.nanoTime() - start);
             reporter.instrumented(name, result);
             return result.bytes();
         } catch (Throwable t) {
@@ -69,7 +70,7 @@ public final class KillPointTransformer implements ClassFileTransformer {
     }
 
     /** JDK classes live in named modules of the boot layer, defined by the bootstrap or platform loader. */
-    private static boolean isJdkModule(Module module, ClassLoader loader) {
+    static boolean isJdkModule(Module module, ClassLoader loader) {
         return module != null && module.isNamed() && module.getLayer() == ModuleLayer.boot()
                 && (loader == null || loader == ClassLoader.getPlatformClassLoader());
     }

@@ -195,7 +195,7 @@ class KillDeliveryTest {
         KillHandle first = Killswitch.kill(unselected, "first");
         assertFalse(first.awaitDelivery(Duration.ofMillis(200)), "no kill point in unselected code");
         assertTrue(Killswitch.isKillPending(unselected));
-        assertTrue(first.describe().contains("not running selected code"), first.describe());
+        assertTrue(first.describe().contains("no selected code is on its stack: the kill lands when it enters selected code"), first.describe());
 
         KillHandle second = Killswitch.kill(unselected, "second");
         assertEquals(KillStatus.ALREADY_BEING_KILLED, second.status());

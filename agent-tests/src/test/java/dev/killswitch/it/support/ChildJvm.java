@@ -34,6 +34,7 @@ public final class ChildJvm implements AutoCloseable {
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
     private final Writer stdin;
+    private final List<Thread> pumps = new ArrayList<>();
     private final String commandLine;
     private int cursor;
 
@@ -45,8 +46,8 @@ public final class ChildJvm implements AutoCloseable {
         this.commandLine = String.join(" ", command);
         this.process = pb.start();
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        pump(process.getInputStream(), stdout, "stdout");
-        pump(process.getErrorStream(), stderr, "stderr");
+        pumps.add(pump(process.getInputStream(), stdout, "stdout"));
+        pumps.add(pump(process.getErrorStream(), stderr, "stderr"));
     }
 
     public static Builder with(Jdk jdk) {
@@ -93,6 +94,12 @@ public final class ChildJvm implements AutoCloseable {
         String prefix = "@@ " + event;
         return stdout.stream().filter(l -> l.equals(prefix) || l.startsWith(prefix + "\t")).findFirst().map(Line::new)
                 .orElseThrow(() -> new AssertionError("no report line " + prefix + ":\n" + describe()));
+    }
+
+    /** Every report line of that event printed so far. */
+    public List<Line> events(String event) {
+        String prefix = "@@ " + event;
+        return stdout.stream().filter(l -> l.equals(prefix) || l.startsWith(prefix + "\t")).map(Line::new).collect(Collectors.toList());
     }
 
     /** Sends a command and waits for the answer of that event. */
@@ -149,6 +156,10 @@ public final class ChildJvm implements AutoCloseable {
         return process.isAlive();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public String describe() {
         return "command: " + commandLine + "\n--- stdout:\n" + String.join("\n", stdout) + "\n--- stderr:\n" + String.join("\n", stderr);
     }
@@ -173,7 +184,18 @@ public final class ChildJvm implements AutoCloseable {
         return -1;
     }
 
-    private static void pump(InputStream in, List<String> sink, String name) {
+    /** After the process has exited: waits until its last output lines have been read. */
+    public void awaitOutputEnd() {
+        try {
+            for (Thread pump : pumps) {
+                pump.join(TimeUnit.SECONDS.toMillis(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread pump(InputStream in, List<String> sink, String name) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
@@ -185,6 +207,7 @@ public final class ChildJvm implements AutoCloseable {
         }, "child-" + name);
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     /** A report line: {@code @@ EVENT\tkey=value\t...}. */
@@ -254,6 +277,18 @@ public final class ChildJvm implements AutoCloseable {
         public Builder withoutAgent() {
             this.agent = false;
             classPath.add(Paths.agentJar());
+            return this;
+        }
+
+        /** No agent, and the agent jar nowhere: a JVM that has never heard of killswitch, to attach to later. */
+        public Builder withoutAgentJar() {
+            this.agent = false;
+            return this;
+        }
+
+        /** Program arguments (after the main class or jar). */
+        public Builder args(String... values) {
+            args.addAll(Arrays.asList(values));
             return this;
         }
 

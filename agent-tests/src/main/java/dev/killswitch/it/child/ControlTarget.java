@@ -1,0 +1,79 @@
+package dev.killswitch.it.child;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The victim JVM of the control-plane tests: it never uses the killswitch API (it may run without the
+ * agent, to be attached to later); the kills come from another process. Commands on standard input:
+ * {@code START name class method} runs {@code static long method(long)} with -1 (forever) on a new
+ * thread, or {@code static void method()}; {@code ALIVE? name}; {@code RELEASE} lets
+ * {@code com.acme.blocking.MonitorCase.hold} return; {@code EXIT}. When a thread dies of an error, it
+ * reports {@code DIED}.
+ */
+public final class ControlTarget {
+    private static final Map<String, Thread> THREADS = new ConcurrentHashMap<>();
+
+    private ControlTarget() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Report.line("READY", Map.of("pid", ProcessHandle.current().pid()));
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            String[] cmd = line.trim().split(" ");
+            try {
+                switch (cmd[0]) {
+                    case "START":
+                        start(cmd[1], cmd[2], cmd[3]);
+                        break;
+                    case "ALIVE?":
+                        Thread t = THREADS.get(cmd[1]);
+                        Report.line("ALIVE", Map.of("name", cmd[1], "alive", t != null && t.isAlive(),
+                                "state", t == null ? "none" : t.getState()));
+                        break;
+                    case "RELEASE":
+                        Class.forName("com.acme.blocking.MonitorCase").getField("release").setBoolean(null, true);
+                        Report.line("RELEASED");
+                        break;
+                    case "EXIT":
+                        System.exit(0);
+                        break;
+                    default:
+                        throw new IllegalArgumentException(line);
+                }
+            } catch (Throwable t) {
+                Report.line("ERROR", Map.of("command", line, "error", String.valueOf(t)));
+            }
+        }
+        System.exit(0);
+    }
+
+    @SuppressWarnings("deprecation") // Thread.getId(): threadId() is JDK 19+
+    private static void start(String name, String className, String method) throws Exception {
+        Class<?> c = Class.forName(className);
+        Runnable body;
+        try {
+            c.getMethod(method, long.class);
+            body = () -> Fixtures.call(className, method, -1);
+        } catch (NoSuchMethodException e) {
+            body = () -> Fixtures.run(c, method);
+        }
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.setUncaughtExceptionHandler((thread, error) -> {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("name", thread.getName());
+            fields.put("error", error.getClass().getName());
+            fields.put("message", error.getMessage());
+            Report.line("DIED", fields);
+        });
+        THREADS.put(name, t);
+        t.start();
+        Report.line("STARTED", Map.of("name", name, "id", t.getId()));
+    }
+}

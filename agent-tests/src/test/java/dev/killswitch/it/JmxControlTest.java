@@ -1,0 +1,180 @@
+package dev.killswitch.it;
+
+import dev.killswitch.it.child.ControlTarget;
+import dev.killswitch.it.child.JmxClient;
+import dev.killswitch.it.child.OwnJmxSetupApp;
+import dev.killswitch.it.support.ChildJvm;
+import dev.killswitch.it.support.Jdk;
+import dev.killswitch.it.support.Paths;
+import dev.killswitch.it.support.TestJdks;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The MXBean, used as JConsole or jmxterm use it: from a separate JVM that has none of the agent's
+ * classes, through generic JMX calls and open types only.
+ */
+class JmxControlTest {
+
+    static List<Jdk> jdks() {
+        return TestJdks.all();
+    }
+
+    static ChildJvm target(Jdk jdk) {
+        ChildJvm target = ChildJvm.with(jdk.require()).agentArgs("include=com.acme.**").classPath(Paths.fixtures("java17"))
+                .main(ControlTarget.class).start();
+        target.awaitEvent("READY");
+        return target;
+    }
+
+    static ChildJvm client(Jdk jdk, ChildJvm target) {
+        ChildJvm client = ChildJvm.with(jdk.require()).withoutAgentJar().main(JmxClient.class).args(Long.toString(target.pid())).start();
+        ChildJvm.Line connected = client.awaitEvent("CONNECTED");
+        assertTrue(connected.flag("registered"), "the MXBean is registered once the management agent runs:\n" + client.describe());
+        assertFalse(connected.flag("agentClassesVisible"), "the client has none of the agent's classes");
+        return client;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aJmxClientKillsByIdAndByNameAndReadsTheFigures(Jdk jdk) {
+        try (ChildJvm target = target(jdk)) {
+            long victim = target.ask("START victim com.acme.control.Runaways spin", "STARTED").number("id");
+            target.ask("START batch-1 com.acme.shapes.Shapes whileLoop", "STARTED");
+            target.ask("START batch-2 com.acme.control.Runaways callLoop", "STARTED");
+            try (ChildJvm client = client(jdk, target)) {
+                ChildJvm.Line before = client.ask("ATTRIBUTES", "ATTRIBUTES");
+                assertEquals("true", before.get("Active"), before.toString());
+                assertEquals("com.acme.**", before.get("Include"), before.toString());
+                assertTrue(before.number("InstrumentedClasses") >= 2, before.toString());
+                assertTrue(before.number("BackEdgeKillPoints") > 0, before.toString());
+                assertTrue(before.number("MethodEntryKillPoints") > 0, before.toString());
+                assertEquals(0, before.number("KillsRequested"), before.toString());
+
+                String answer = client.ask("KILL " + victim + " runaway found by operations", "ANSWER").get("text");
+                assertTrue(answer.startsWith("kill of thread " + victim + " \"victim\""), answer);
+                ChildJvm.Line died = target.awaitEvent("DIED");
+                assertEquals("victim", died.get("name"), died.toString());
+                assertEquals("dev.killswitch.ThreadKilledError", died.get("error"), died.toString());
+                assertEquals("Thread killed by killswitch: runaway found by operations", died.get("message"), died.toString());
+                ChildJvm.Line status = client.askUntil("STATUS " + victim, "STATUS", l -> l.flag("threadEnded"), Duration.ofSeconds(10));
+                assertEquals("DELIVERED", status.get("status"), status.toString());
+                assertTrue(status.get("deliveredAt").startsWith("com.acme.control.Runaways.spin("), status.toString());
+                assertTrue(status.decimal("latencyMillis") > 0, status.toString());
+                assertEquals(1, status.number("request"), status.toString());
+
+                String byName = client.ask("KILL_BY_NAME batch-\\d batch cancelled", "ANSWER").get("text");
+                assertTrue(byName.startsWith("2 thread(s) matched \"batch-\\d\":"), byName);
+                assertEquals(Set.of("batch-1", "batch-2"), Set.of(target.awaitEvent("DIED").get("name"), target.awaitEvent("DIED").get("name")),
+                        target.describe());
+
+                ChildJvm.Line after = client.askUntil("ATTRIBUTES", "ATTRIBUTES", l -> l.number("KillsDelivered") == 3, Duration.ofSeconds(10));
+                assertEquals(3, after.number("KillsRequested"), after.toString());
+                assertEquals(0, after.number("KillsPending"), after.toString());
+                double p50 = after.decimal("DeliveryLatencyP50Millis");
+                double p99 = after.decimal("DeliveryLatencyP99Millis");
+                double max = after.decimal("DeliveryLatencyMaxMillis");
+                assertTrue(p50 > 0 && p50 <= p99 && p99 <= max, after.toString());
+
+                client.send("THREADS");
+                assertTrue(client.awaitEvent("THREADS").number("count") >= 2, client.describe());
+                List<String> names = client.events("THREAD").stream().map(l -> l.get("name")).collect(Collectors.toList());
+                assertTrue(names.contains("main"), names.toString());
+                assertFalse(names.contains("victim"), "dead threads are not listed: " + names);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void eachBadRequestGetsAClearAnswerAndTheApplicationCarriesOn(Jdk jdk) {
+        try (ChildJvm target = target(jdk)) {
+            target.ask("START survivor com.acme.control.Runaways callLoop", "STARTED");
+            try (ChildJvm client = client(jdk, target)) {
+                assertEquals("no live thread with id 987654321", firstClause(client.ask("KILL 987654321 why", "ANSWER").get("text")));
+                assertTrue(client.ask("DESCRIBE 987654321", "ANSWER").get("text").startsWith("no live thread with id 987654321"));
+                assertEquals("not a regular expression: Unclosed group in \"(\"", client.ask("KILL_BY_NAME ( why", "ANSWER").get("text"));
+                assertTrue(client.ask("KILL_BY_NAME nobody-.* why", "ANSWER").get("text").startsWith("no live thread's name matches \"nobody-.*\""));
+
+                long system = systemThreadId(client);
+                String refused = client.ask("KILL " + system + " why", "ANSWER").get("text");
+                assertTrue(refused.matches("thread " + system + " \".+\" is a JVM system thread \\(thread group \"system\"\\) and is not killed"), refused);
+                String byName = client.ask("KILL_BY_NAME Reference.* why", "ANSWER").get("text");
+                assertTrue(byName.contains("1 JVM system or agent thread(s) matched too and were left alone"), byName);
+
+                ChildJvm.Line attributes = client.ask("ATTRIBUTES", "ATTRIBUTES");
+                assertEquals(0, attributes.number("KillsRequested"), "no bad request reached the kill machinery: " + attributes);
+            }
+            assertTrue(target.ask("ALIVE? survivor", "ALIVE").flag("alive"), target.describe());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aKillThatCannotLandSaysWhoHoldsTheMonitorAndLandsOnceTheHolderIsKilled(Jdk jdk) {
+        try (ChildJvm target = target(jdk)) {
+            long holder = target.ask("START holder com.acme.blocking.MonitorCase hold", "STARTED").number("id");
+            target.askUntil("ALIVE? holder", "ALIVE", l -> l.get("state").equals("TIMED_WAITING"), Duration.ofSeconds(10));
+            long blocked = target.ask("START blocked com.acme.blocking.MonitorCase enter", "STARTED").number("id");
+            target.askUntil("ALIVE? blocked", "ALIVE", l -> l.get("state").equals("BLOCKED"), Duration.ofSeconds(10));
+            try (ChildJvm client = client(jdk, target)) {
+                String answer = client.ask("KILL " + blocked + " why", "ANSWER").get("text");
+                assertTrue(answer.startsWith("kill of thread " + blocked + " \"blocked\" pending for"), answer);
+                String why = "held by thread " + holder + " \"holder\"";
+                assertTrue(answer.contains(why), answer);
+                ChildJvm.Line status = client.ask("STATUS " + blocked, "STATUS");
+                assertEquals("PENDING", status.get("status"), status.toString());
+                assertTrue(status.get("whyNotDelivered").contains("BLOCKED") && status.get("whyNotDelivered").contains(why), status.toString());
+                String described = client.ask("DESCRIBE " + blocked, "ANSWER").get("text");
+                assertTrue(described.startsWith("thread " + blocked + " \"blocked\" (daemon), BLOCKED"), described);
+                assertTrue(described.contains("in selected code at com.acme.blocking.MonitorCase.enter("), described);
+                assertTrue(described.contains("kill: kill of thread " + blocked + " \"blocked\" pending"), described);
+
+                client.ask("KILL " + holder + " frees the monitor", "ANSWER");
+                assertEquals(Set.of("holder", "blocked"), Set.of(target.awaitEvent("DIED").get("name"), target.awaitEvent("DIED").get("name")),
+                        target.describe());
+                ChildJvm.Line delivered = client.askUntil("STATUS " + blocked, "STATUS", l -> l.flag("threadEnded"), Duration.ofSeconds(10));
+                assertEquals("DELIVERED", delivered.get("status"), delivered.toString());
+                assertEquals("", delivered.get("whyNotDelivered"), delivered.toString());
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void theAgentLeavesLoggingAndJmxSetUpToTheApplicationAndRegistersOnceItExists(Jdk jdk) {
+        try (ChildJvm app = ChildJvm.with(jdk.require()).agentArgs("include=com.acme.**;debug=true").main(OwnJmxSetupApp.class).start()) {
+            assertEquals(0, app.awaitExit(Duration.ofSeconds(60)), app.describe());
+            ChildJvm.Line setup = app.event("SETUP");
+            assertEquals(OwnJmxSetupApp.AppLogManager.class.getName(), setup.get("logManager"), app.describe());
+            assertTrue(setup.flag("builtByApp"), "the platform MBean server was built by the application's builder:\n" + app.describe());
+            assertTrue(setup.flag("killswitchRegistered"), app.describe());
+            assertTrue(app.stderr().contains("killswitch: registered the MXBean dev.killswitch:type=Killswitch"), app.describe());
+        }
+    }
+
+    static long systemThreadId(ChildJvm client) {
+        client.send("THREADS");
+        for (;;) {
+            ChildJvm.Line row = client.awaitEvent("THREAD");
+            if (row.get("name").equals("Reference Handler")) {
+                client.awaitEvent("THREADS");
+                return row.number("id");
+            }
+        }
+    }
+
+    private static String firstClause(String text) {
+        int cut = text.indexOf(" among");
+        return cut < 0 ? text : text.substring(0, cut);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.killswitch.cli;
+
+import dev.killswitch.control.KillView;
+import dev.killswitch.control.KillswitchMXBean;
+import dev.killswitch.control.ThreadView;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * {@code kill PID ID|NAME-REGEX [--reason TEXT] [--wait DURATION]}: asks the agent to kill, then
+ * follows each kill until its thread has died or the wait is over, and says where it landed, or why not.
+ */
+final class KillCommand implements KillswitchCli.Command {
+    static final Duration DEFAULT_WAIT = Duration.ofSeconds(5);
+    private static final String DEFAULT_REASON = "killed with the killswitch command-line tool";
+    private static final long POLL_MILLIS = 50;
+
+    @Override
+    public int run(String pid, List<String> args, File agentJar, PrintStream out) throws CliException {
+        String target = null;
+        String reason = DEFAULT_REASON;
+        Duration wait = DEFAULT_WAIT;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--reason") || a.equals("--wait")) {
+                if (i + 1 == args.size()) {
+                    throw new CliException(ExitCodes.USAGE, a + " needs a value");
+                }
+                String value = args.get(++i);
+                if (a.equals("--reason")) {
+                    reason = value;
+                } else {
+                    wait = Durations.parse(value);
+                }
+            } else if (a.startsWith("--reason=")) {
+                reason = a.substring("--reason=".length());
+            } else if (a.startsWith("--wait=")) {
+                wait = Durations.parse(a.substring("--wait=".length()));
+            } else if (a.startsWith("--")) {
+                throw new CliException(ExitCodes.USAGE, "unknown option " + a + " (kill takes --reason TEXT and --wait DURATION)");
+            } else if (target == null) {
+                target = a;
+            } else {
+                throw new CliException(ExitCodes.USAGE, "kill takes one thread id or name pattern, not also \"" + a + "\"");
+            }
+        }
+        if (target == null) {
+            throw new CliException(ExitCodes.USAGE, "kill needs a thread id or a name pattern after the process id"
+                    + " (java -jar killswitch-agent.jar threads " + pid + " lists them)");
+        }
+        boolean byId = target.matches("\\d+");
+        Pattern names = null;
+        if (!byId) {
+            try {
+                names = Pattern.compile(target);
+            } catch (PatternSyntaxException e) {
+                throw new CliException(ExitCodes.USAGE, "not a thread id or a regular expression: " + e.getDescription()
+                        + " in \"" + target + "\"");
+            }
+        }
+        try (TargetJvm jvm = TargetJvm.attach(pid)) {
+            KillswitchMXBean control = jvm.control();
+            if (!control.isActive()) {
+                throw new CliException(ExitCodes.NO_AGENT, "the agent in JVM " + pid + " is not active; nothing can be killed");
+            }
+            Map<Long, Long> before = new LinkedHashMap<>();
+            String answer;
+            if (byId) {
+                long id = Long.parseLong(target);
+                before.put(id, control.killStatus(id).getRequest());
+                answer = control.kill(id, reason);
+            } else {
+                for (ThreadView t : control.threads()) {
+                    if (names.matcher(t.getName()).matches()) {
+                        before.put(t.getId(), control.killStatus(t.getId()).getRequest());
+                    }
+                }
+                answer = control.killByName(target, reason);
+            }
+            // Follow only the kills this command requested: a thread without a new request was not found.
+            List<Long> requested = new ArrayList<>();
+            for (Map.Entry<Long, Long> e : before.entrySet()) {
+                if (control.killStatus(e.getKey()).getRequest() != e.getValue()) {
+                    requested.add(e.getKey());
+                }
+            }
+            if (requested.isEmpty()) {
+                out.println(answer);
+                return ExitCodes.NO_SUCH_THREAD;
+            }
+            return follow(control, requested, wait, out);
+        }
+    }
+
+    private static int follow(KillswitchMXBean control, List<Long> ids, Duration wait, PrintStream out) throws CliException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Map<Long, KillView> last = new LinkedHashMap<>();
+        try {
+            for (;;) {
+                boolean allOver = true;
+                for (long id : ids) {
+                    KillView v = control.killStatus(id);
+                    last.put(id, v);
+                    allOver &= isOver(v);
+                }
+                if (allOver || wait.isZero() || System.nanoTime() > deadline) {
+                    break;
+                }
+                TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int exit = ExitCodes.OK;
+        for (KillView v : last.values()) {
+            exit = Math.max(exit, report(control, v, wait, out));
+        }
+        return exit;
+    }
+
+    /** The thread is gone, or the kill was refused: nothing more will change. */
+    private static boolean isOver(KillView v) {
+        return v.isThreadEnded() || v.getStatus().equals("NOT_ALIVE") || v.getStatus().equals("AGENT_INACTIVE");
+    }
+
+    private static int report(KillswitchMXBean control, KillView v, Duration wait, PrintStream out) {
+        String who = "thread " + v.getThreadId() + " \"" + v.getThreadName() + "\"";
+        switch (v.getStatus()) {
+            case "NOT_ALIVE":
+                // Found, then ended before the request reached it (a name pattern can match a thread that is ending).
+                out.println(who + " had already ended when the kill was requested");
+                return ExitCodes.OK;
+            case "AGENT_INACTIVE":
+                out.println(v.getDescription());
+                return ExitCodes.NO_AGENT;
+            case "THREAD_ENDED":
+                out.println(who + " ended before the kill reached a kill point");
+                return ExitCodes.OK;
+            case "DELIVERED":
+                String landed = String.format(Locale.ROOT, "%s killed: ThreadKilledError thrown at %s, %.2f ms after the request",
+                        who, v.getDeliveredAt(), v.getLatencyMillis());
+                if (v.isThreadEnded()) {
+                    out.println(landed + "; the thread has ended");
+                    return ExitCodes.OK;
+                }
+                if (wait.isZero()) {
+                    out.println(landed + "; not waiting for the thread to end (--wait 0)");
+                    return ExitCodes.OK;
+                }
+                out.println(landed + ", but the thread is still alive after " + Durations.format(wait)
+                        + " (still unwinding, or it caught the error and went on). Now:");
+                out.println(indent(control.describeThread(v.getThreadId())));
+                return ExitCodes.NOT_DEAD;
+            default:
+                if (wait.isZero()) {
+                    out.println(v.getDescription());
+                    return ExitCodes.OK;
+                }
+                out.println(who + " did not die within " + Durations.format(wait) + ": "
+                        + (v.getWhyNotDelivered().isEmpty() ? v.getDescription() : v.getWhyNotDelivered())
+                        + ". The kill stays pending and lands when the thread reaches a kill point.");
+                return ExitCodes.NOT_DEAD;
+        }
+    }
+
+    private static String indent(String text) {
+        return "  " + text.replace("\n", "\n  ");
+    }
+}

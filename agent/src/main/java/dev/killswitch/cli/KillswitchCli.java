@@ -1,0 +1,116 @@
+package dev.killswitch.cli;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The command-line tool, {@code java -jar killswitch-agent.jar COMMAND PID ...}, in the manner of
+ * jcmd: it reaches a JVM on this machine through the Attach API and that JVM's local management agent,
+ * and talks to the agent's MXBean there. Nothing listens on a network port.
+ */
+public final class KillswitchCli {
+    static final String USAGE = ""
+            + "Usage: java -jar killswitch-agent.jar COMMAND PID [ARGUMENTS]\n"
+            + "\n"
+            + "Commands:\n"
+            + "  threads PID                     the JVM's threads: id, state, in selected code (*), name, where\n"
+            + "  kill PID ID|NAME-REGEX [--reason TEXT] [--wait DURATION]\n"
+            + "                                  kill the thread with that id, or every thread whose whole name\n"
+            + "                                  matches the regular expression (digits alone are an id: write\n"
+            + "                                  ^123$ for a thread named 123); wait for death (default 5s, e.g.\n"
+            + "                                  500ms, 30s, 2m; 0 = do not wait) and say where the kill landed\n"
+            + "                                  and how long it took, or why the thread is still alive\n"
+            + "  status PID                      whether the agent is loaded, its patterns and counters\n"
+            + "  attach PID [AGENT-ARGUMENTS]    load the agent into a JVM started without it, for example\n"
+            + "                                  attach 4242 'include=com.acme.**;exclude=com.acme.gen.*'\n"
+            + "                                  Classes loaded already are instrumented by retransformation;\n"
+            + "                                  a method running at that moment keeps its old code until it\n"
+            + "                                  returns, but everything it calls, and every new call, is covered.\n"
+            + "                                  On JDK 21+ the JVM prints a warning about the dynamically loaded\n"
+            + "                                  agent unless it was started with -XX:+EnableDynamicAgentLoading.\n"
+            + "  help                            this text\n"
+            + "\n"
+            + "PID is a process id, as jps lists them. The tool must run as the same user as the JVM, on a JDK\n"
+            + "(it needs the module jdk.attach). It starts the JVM's local management agent, which accepts\n"
+            + "connections from local processes of the same user only.\n"
+            + "\n"
+            + "Exit codes:\n"
+            + ExitCodes.TABLE;
+
+    private KillswitchCli() {
+    }
+
+    /** Called reflectively by the agent's {@code main}, in the agent's class loader. */
+    public static int run(String[] args, File agentJar) {
+        return run(args, agentJar, System.out, System.err);
+    }
+
+    static int run(String[] args, File agentJar, PrintStream out, PrintStream err) {
+        List<String> words = new ArrayList<>(Arrays.asList(args));
+        if (words.isEmpty()) {
+            err.print(USAGE);
+            return ExitCodes.USAGE;
+        }
+        String command = words.remove(0);
+        if (command.equals("help") || command.equals("--help") || command.equals("-h") || words.contains("--help")) {
+            out.print(USAGE);
+            return ExitCodes.OK;
+        }
+        try {
+            Command c = command(command);
+            if (words.isEmpty()) {
+                throw new CliException(ExitCodes.USAGE, command + " needs the process id of a JVM (jps lists them)");
+            }
+            if (!attachAvailable()) {
+                throw new CliException(ExitCodes.NO_ATTACH, "this Java runtime has no attach support (module jdk.attach):"
+                        + " run the tool with a full JDK's java");
+            }
+            String pid = words.remove(0);
+            return c.run(pid, words, agentJar, out);
+        } catch (CliException e) {
+            err.println("killswitch: " + e.getMessage());
+            if (e.exitCode == ExitCodes.USAGE) {
+                err.println("Run java -jar killswitch-agent.jar --help for the commands.");
+            }
+            return e.exitCode;
+        } catch (RuntimeException e) {
+            // A JMX call failed half-way (the target died, or the connection broke).
+            err.println("killswitch: the command failed: " + e);
+            return ExitCodes.UNREACHABLE;
+        }
+    }
+
+    private static Command command(String name) throws CliException {
+        switch (name) {
+            case "threads":
+                return new ThreadsCommand();
+            case "kill":
+                return new KillCommand();
+            case "status":
+                return new StatusCommand();
+            case "attach":
+                return new AttachCommand();
+            default:
+                throw new CliException(ExitCodes.USAGE, "unknown command \"" + name + "\"");
+        }
+    }
+
+    /** The check happens before any class that mentions the Attach API is loaded. */
+    private static boolean attachAvailable() {
+        try {
+            Class.forName("com.sun.tools.attach.VirtualMachine");
+            Class.forName("javax.management.remote.JMXConnectorFactory");
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** One command: gets the process id and the words after it. */
+    interface Command {
+        int run(String pid, List<String> args, File agentJar, PrintStream out) throws CliException;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.killswitch.cli;
+
+import dev.killswitch.control.KillswitchMXBean;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code status PID}: whether the agent is loaded, with which patterns, and its counters. */
+final class StatusCommand implements KillswitchCli.Command {
+
+    @Override
+    public int run(String pid, List<String> args, File agentJar, PrintStream out) throws CliException {
+        if (!args.isEmpty()) {
+            throw new CliException(ExitCodes.USAGE, "status takes only a process id, not " + args);
+        }
+        try (TargetJvm target = TargetJvm.attach(pid)) {
+            print(pid, target.control(), out);
+            return ExitCodes.OK;
+        }
+    }
+
+    static void print(String pid, KillswitchMXBean c, PrintStream out) {
+        out.println("killswitch " + c.getVersion() + " in JVM " + pid + ": " + (c.isActive() ? "active" : "inactive"));
+        out.println("  include           " + String.join(",", c.getInclude()));
+        out.println("  exclude           " + (c.getExclude().length == 0 ? "(none)" : String.join(",", c.getExclude())));
+        out.println("  classes           " + c.getInstrumentedClasses() + " instrumented"
+                + (c.getRetransformedClasses() > 0 ? " (" + c.getRetransformedClasses() + " by retransformation when attached)" : ""));
+        out.println("  kill points       " + c.getBackEdgeKillPoints() + " loop back-edges, " + c.getMethodEntryKillPoints()
+                + " method entries, " + c.getHandlerEntryKillPoints() + " handler entries, " + c.getBlockingCallKillPoints()
+                + " blocking calls");
+        out.println("  kills             " + c.getKillsRequested() + " requested, " + c.getKillsDelivered() + " delivered, "
+                + c.getKillsPending() + " pending, " + c.getKillsRefused() + " refused, " + c.getKillsEndedUndelivered()
+                + " ended before delivery");
+        if (c.getKillsDelivered() > 0) {
+            out.println(String.format(Locale.ROOT, "  delivery latency  p50 %.2f ms, p99 %.2f ms, max %.2f ms (last %d kills),"
+                            + " mean %.2f ms (all)", c.getDeliveryLatencyP50Millis(), c.getDeliveryLatencyP99Millis(),
+                    c.getDeliveryLatencyMaxMillis(), Math.min(256, c.getKillsDelivered()), c.getDeliveryLatencyMeanMillis()));
+        }
+    }
+}

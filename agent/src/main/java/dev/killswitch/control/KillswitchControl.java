@@ -1,0 +1,308 @@
+package dev.killswitch.control;
+
+import dev.killswitch.KillHandle;
+import dev.killswitch.KillStatus;
+import dev.killswitch.Killswitch;
+import dev.killswitch.delivery.Diagnosis;
+import dev.killswitch.delivery.InstrumentedClasses;
+import dev.killswitch.delivery.KillPointKind;
+import dev.killswitch.delivery.KillStats;
+
+import java.lang.instrument.Instrumentation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** The MXBean: kills by id or name through the public API, and reports threads and counters. */
+public final class KillswitchControl implements KillswitchMXBean {
+    public static final String OBJECT_NAME = "dev.killswitch:type=Killswitch";
+    /** How long an operation waits for its kill to land before it answers. */
+    private static final Duration ANSWER_WAIT = Duration.ofMillis(250);
+    private static final int TOP_FRAMES = 8;
+    private static final int REMEMBERED_KILLS = 1000;
+
+    private final String[] include;
+    private final String[] exclude;
+    private final String version;
+    private final long retransformed;
+    private final ThreadFinder finder;
+    /** The last kill requested through JMX, by thread id; bounded, oldest forgotten first. */
+    private final Map<Long, Remembered> kills = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Remembered> eldest) {
+            return size() > REMEMBERED_KILLS;
+        }
+    };
+    /** Numbers the requests, so that a client can tell its own request from an earlier one. */
+    private long requests;
+
+    public KillswitchControl(String[] include, String[] exclude, String version, long retransformed, Instrumentation instrumentation) {
+        this.include = include.clone();
+        this.exclude = exclude.clone();
+        this.version = version;
+        this.retransformed = retransformed;
+        this.finder = new ThreadFinder(instrumentation);
+    }
+
+    @Override
+    @SuppressWarnings("deprecation") // Thread.getId()
+    public String kill(long threadId, String reason) {
+        Thread t = finder.byId(threadId);
+        if (t == null) {
+            return noSuchThread(threadId);
+        }
+        String untouchable = ThreadFinder.untouchable(t);
+        if (untouchable != null) {
+            return "thread " + threadId + " \"" + t.getName() + "\" is " + untouchable + " and is not killed";
+        }
+        KillHandle handle = request(t, reason);
+        awaitAnswer(handle);
+        return handle.describe();
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public String killByName(String nameRegex, String reason) {
+        Pattern pattern;
+        try {
+            pattern = Pattern.compile(nameRegex);
+        } catch (PatternSyntaxException e) {
+            return "not a regular expression: " + e.getDescription() + " in \"" + nameRegex + "\"";
+        }
+        List<KillHandle> handles = new ArrayList<>();
+        int leftAlone = 0;
+        for (Thread t : finder.all()) {
+            if (pattern.matcher(t.getName()).matches()) {
+                if (ThreadFinder.untouchable(t) != null || t == Thread.currentThread()) {
+                    leftAlone++;
+                } else {
+                    handles.add(request(t, reason));
+                }
+            }
+        }
+        String skipped = leftAlone == 0 ? "" : " (" + leftAlone + " JVM system or agent thread(s) matched too and were left alone)";
+        if (handles.isEmpty()) {
+            return "no live thread's name matches \"" + nameRegex + "\"" + skipped + (finder.virtualThreadsVisible() ? ""
+                    : " (virtual threads cannot be listed in this JVM; only platform threads were searched)");
+        }
+        long deadline = System.nanoTime() + ANSWER_WAIT.toNanos();
+        StringBuilder answer = new StringBuilder(handles.size() + " thread(s) matched \"" + nameRegex + "\"" + skipped + ":");
+        for (KillHandle h : handles) {
+            awaitUntil(h, deadline);
+            answer.append('\n').append(h.describe());
+        }
+        return answer.toString();
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public String describeThread(long threadId) {
+        Thread t = finder.byId(threadId);
+        KillHandle kill = remembered(threadId);
+        if (t == null) {
+            return noSuchThread(threadId) + (kill == null ? "" : "; last kill: " + kill.describe());
+        }
+        StackTraceElement[] stack = t.getStackTrace();
+        StackTraceElement selected = Diagnosis.firstSelected(stack);
+        StringBuilder s = new StringBuilder();
+        s.append("thread ").append(t.getId()).append(" \"").append(t.getName()).append("\"")
+                .append(ThreadFinder.isVirtual(t) ? " (virtual)" : t.isDaemon() ? " (daemon)" : "")
+                .append(", ").append(t.getState()).append('\n');
+        s.append(selected == null ? "not in selected code" : "in selected code at " + Diagnosis.frame(selected)).append('\n');
+        s.append(Diagnosis.of(t)).append('\n');
+        for (int i = 0; i < Math.min(TOP_FRAMES, stack.length); i++) {
+            s.append("    at ").append(stack[i]).append('\n');
+        }
+        if (stack.length > TOP_FRAMES) {
+            s.append("    ... ").append(stack.length - TOP_FRAMES).append(" more\n");
+        }
+        s.append(kill == null ? "no kill requested through JMX" : "kill: " + kill.describe());
+        return s.toString();
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public List<ThreadView> threads() {
+        List<ThreadView> rows = new ArrayList<>();
+        for (Thread t : finder.all()) {
+            if (!t.isAlive()) {
+                continue;
+            }
+            StackTraceElement[] stack = t.getStackTrace();
+            StackTraceElement selected = Diagnosis.firstSelected(stack);
+            String where = selected != null ? Diagnosis.frame(selected) : stack.length > 0 ? Diagnosis.frame(stack[0]) : "";
+            rows.add(new ThreadView(t.getId(), t.getName(), t.getState().name(), ThreadFinder.isVirtual(t), selected != null, where));
+        }
+        return rows;
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public KillView killStatus(long threadId) {
+        Remembered r;
+        synchronized (kills) {
+            r = kills.get(threadId);
+        }
+        if (r == null) {
+            Thread t = finder.byId(threadId);
+            return new KillView(threadId, 0, t == null ? "" : t.getName(), "NONE", "", "", -1, t == null, "",
+                    "no kill of thread " + threadId + " was requested through JMX");
+        }
+        KillHandle h = r.handle;
+        return new KillView(threadId, r.number, h.thread().getName(), h.status().name(), h.reason(),
+                h.deliveredAt().map(Diagnosis::frame).orElse(""),
+                h.deliveryLatency().map(d -> d.toNanos() / 1e6).orElse(-1.0), h.hasThreadEnded(),
+                h.whyNotDelivered().orElse(""), h.describe());
+    }
+
+    private KillHandle request(Thread t, String reason) {
+        KillHandle handle = Killswitch.kill(t, reason == null || reason.isBlank() ? "killed through JMX" : reason);
+        KillHandle pending = handle.status() == KillStatus.ALREADY_BEING_KILLED ? handle.pendingKill().orElse(handle) : handle;
+        synchronized (kills) {
+            kills.put(id(t), new Remembered(pending.status().isRefused() ? handle : pending, ++requests));
+        }
+        return handle;
+    }
+
+    private KillHandle remembered(long threadId) {
+        synchronized (kills) {
+            Remembered r = kills.get(threadId);
+            return r == null ? null : r.handle;
+        }
+    }
+
+    private static final class Remembered {
+        final KillHandle handle;
+        final long number;
+
+        Remembered(KillHandle handle, long number) {
+            this.handle = handle;
+            this.number = number;
+        }
+    }
+
+    private String noSuchThread(long threadId) {
+        return "no live thread with id " + threadId + (finder.virtualThreadsVisible() ? ""
+                : " among the platform threads (virtual threads cannot be found by id in this JVM;"
+                + " kill them with Killswitch.kill from the application)");
+    }
+
+    private static void awaitAnswer(KillHandle handle) {
+        awaitUntil(handle, System.nanoTime() + ANSWER_WAIT.toNanos());
+    }
+
+    private static void awaitUntil(KillHandle handle, long deadline) {
+        try {
+            if (handle.awaitDelivery(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                handle.awaitThreadEnd(Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadline - System.nanoTime())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @SuppressWarnings("deprecation")
+    private static long id(Thread t) {
+        return t.getId();
+    }
+
+    @Override
+    public boolean isActive() {
+        return Killswitch.isActive();
+    }
+
+    @Override
+    public String getVersion() {
+        return version;
+    }
+
+    @Override
+    public String[] getInclude() {
+        return include.clone();
+    }
+
+    @Override
+    public String[] getExclude() {
+        return exclude.clone();
+    }
+
+    @Override
+    public long getInstrumentedClasses() {
+        return InstrumentedClasses.count();
+    }
+
+    @Override
+    public long getBackEdgeKillPoints() {
+        return InstrumentedClasses.killPoints(KillPointKind.BACK_EDGE);
+    }
+
+    @Override
+    public long getMethodEntryKillPoints() {
+        return InstrumentedClasses.killPoints(KillPointKind.METHOD_ENTRY);
+    }
+
+    @Override
+    public long getHandlerEntryKillPoints() {
+        return InstrumentedClasses.killPoints(KillPointKind.HANDLER_ENTRY);
+    }
+
+    @Override
+    public long getBlockingCallKillPoints() {
+        return InstrumentedClasses.killPoints(KillPointKind.BLOCKING_CALL);
+    }
+
+    @Override
+    public long getRetransformedClasses() {
+        return retransformed;
+    }
+
+    @Override
+    public long getKillsRequested() {
+        return KillStats.requested();
+    }
+
+    @Override
+    public long getKillsDelivered() {
+        return KillStats.delivered();
+    }
+
+    @Override
+    public long getKillsPending() {
+        return KillStats.pending();
+    }
+
+    @Override
+    public long getKillsRefused() {
+        return KillStats.refused();
+    }
+
+    @Override
+    public long getKillsEndedUndelivered() {
+        return KillStats.endedUndelivered();
+    }
+
+    @Override
+    public double getDeliveryLatencyMeanMillis() {
+        return KillStats.meanDeliveryMicros() / 1000.0;
+    }
+
+    @Override
+    public double getDeliveryLatencyP50Millis() {
+        return KillStats.recentLatencyMillis()[0];
+    }
+
+    @Override
+    public double getDeliveryLatencyP99Millis() {
+        return KillStats.recentLatencyMillis()[1];
+    }
+
+    @Override
+    public double getDeliveryLatencyMaxMillis() {
+        return KillStats.recentLatencyMillis()[2];
+    }
+}

@@ -1,0 +1,51 @@
+package dev.killswitch.instrument;
+
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * When the agent is attached to a running JVM: gives the selected classes that are already loaded
+ * their kill points by retransformation, a batch at a time with a pause between, so that the target
+ * never stops for long. A method running at that moment keeps running its old code; its callees, and
+ * every later call, run the new code.
+ */
+public final class Retransformer {
+    static final int BATCH = 50;
+    private static final long PAUSE_NANOS = 1_000_000;
+
+    private Retransformer() {
+    }
+
+    /** @return how many classes were retransformed (each was instrumented, or reported and left as it was) */
+    public static int retransformLoaded(Instrumentation instrumentation, ClassSelector selector) {
+        List<Class<?>> selected = new ArrayList<>();
+        for (Class<?> c : instrumentation.getAllLoadedClasses()) {
+            if (!c.isArray() && !c.isPrimitive() && !c.isHidden() && instrumentation.isModifiableClass(c)
+                    && selector.selects(c.getName().replace('.', '/')) && !KillPointTransformer.isJdkModule(c.getModule(), c.getClassLoader())) {
+                selected.add(c);
+            }
+        }
+        int done = 0;
+        for (int from = 0; from < selected.size(); from += BATCH) {
+            List<Class<?>> batch = selected.subList(from, Math.min(selected.size(), from + BATCH));
+            try {
+                instrumentation.retransformClasses(batch.toArray(new Class<?>[0]));
+                done += batch.size();
+            } catch (Throwable failed) {
+                // One class the JVM would not take spoils its batch: go through it one by one.
+                for (Class<?> c : batch) {
+                    try {
+                        instrumentation.retransformClasses(c);
+                        done++;
+                    } catch (Throwable e) {
+                        System.err.println("killswitch: " + c.getName() + " could not be retransformed and runs without kill points: " + e);
+                    }
+                }
+            }
+            LockSupport.parkNanos(PAUSE_NANOS);
+        }
+        return done;
+    }
+}
