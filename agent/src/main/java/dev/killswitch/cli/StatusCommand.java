@@ -29,10 +29,10 @@ final class StatusCommand implements KillswitchCli.Command {
                 + (c.getRetransformedClasses() > 0 ? " (" + c.getRetransformedClasses() + " by retransformation when attached)" : ""));
         out.println("  kill points       " + c.getBackEdgeKillPoints() + " loop back-edges, " + c.getMethodEntryKillPoints()
                 + " method entries, " + c.getHandlerEntryKillPoints() + " handler entries, " + c.getBlockingCallKillPoints()
-                + " blocking calls");
+                + " blocking calls, " + c.getCatchExitKillPoints() + " catch-block exits");
         out.println("  kills             " + c.getKillsRequested() + " requested, " + c.getKillsDelivered() + " delivered, "
                 + c.getKillsPending() + " pending, " + c.getKillsRefused() + " refused, " + c.getKillsEndedUndelivered()
-                + " ended before delivery");
+                + " ended before delivery, " + c.getKillsReraised() + " raised again after a catch");
         if (c.getKillsDelivered() > 0) {
             out.println(String.format(Locale.ROOT, "  delivery latency  p50 %.2f ms, p99 %.2f ms, max %.2f ms (last %d kills),"
                             + " mean %.2f ms (all)", c.getDeliveryLatencyP50Millis(), c.getDeliveryLatencyP99Millis(),

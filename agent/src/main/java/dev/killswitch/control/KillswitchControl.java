@@ -257,6 +257,11 @@ public final class KillswitchControl implements KillswitchMXBean {
     }
 
     @Override
+    public long getCatchExitKillPoints() {
+        return InstrumentedClasses.killPoints(KillPointKind.CATCH_EXIT);
+    }
+
+    @Override
     public long getRetransformedClasses() {
         return retransformed;
     }
@@ -284,6 +289,11 @@ public final class KillswitchControl implements KillswitchMXBean {
     @Override
     public long getKillsEndedUndelivered() {
         return KillStats.endedUndelivered();
+    }
+
+    @Override
+    public long getKillsReraised() {
+        return KillStats.reraised();
     }
 
     @Override

@@ -42,6 +42,9 @@ public interface KillswitchMXBean {
 
     long getBlockingCallKillPoints();
 
+    /** Checks at the ends of catch blocks, where a kill that was caught is raised again. */
+    long getCatchExitKillPoints();
+
     /** Classes instrumented by retransformation when the agent was attached to a running JVM. */
     long getRetransformedClasses();
 
@@ -54,6 +57,9 @@ public interface KillswitchMXBean {
     long getKillsRefused();
 
     long getKillsEndedUndelivered();
+
+    /** Times a delivered kill was caught by selected code and raised again at the end of the catch block. */
+    long getKillsReraised();
 
     double getDeliveryLatencyMeanMillis();
 

@@ -42,6 +42,58 @@ public final class KillPoint {
         LEGACY_POLL.invokeExact();
     }
 
+    /**
+     * At the end of a catch block, on the path that leaves it without throwing: raises the kill the block
+     * caught again, if it caught one (PRODUCT.md rule 5). Without a kill in this JVM, one volatile read.
+     */
+    public static void catchExit(Throwable caught) {
+        if (!Unwinding.none()) {
+            Unwinding.catchExit(caught);
+        }
+    }
+
+    /**
+     * Before a conditional jump that may leave a catch block: {@code code} is the jump's opcode, plus
+     * 0x100 if the block is left when the jump is not taken.
+     */
+    public static void catchExitIf(int value, int code, Throwable caught) {
+        if (!Unwinding.none() && JumpConditions.leaves(code, value, 0)) {
+            Unwinding.catchExit(caught);
+        }
+    }
+
+    public static void catchExitIf(int left, int right, int code, Throwable caught) {
+        if (!Unwinding.none() && JumpConditions.leaves(code, left, right)) {
+            Unwinding.catchExit(caught);
+        }
+    }
+
+    public static void catchExitIf(Object value, int code, Throwable caught) {
+        if (!Unwinding.none() && JumpConditions.leaves(code, value, null)) {
+            Unwinding.catchExit(caught);
+        }
+    }
+
+    public static void catchExitIf(Object left, Object right, int code, Throwable caught) {
+        if (!Unwinding.none() && JumpConditions.leaves(code, left, right)) {
+            Unwinding.catchExit(caught);
+        }
+    }
+
+    /** Before a switch some of whose cases leave a catch block; {@code cases} says which (see {@link JumpConditions}). */
+    public static void catchExitIfSwitch(int key, String cases, Throwable caught) {
+        if (!Unwinding.none() && JumpConditions.switchLeaves(cases, key)) {
+            Unwinding.catchExit(caught);
+        }
+    }
+
+    /** Before a {@code throw} inside a catch block: what it throws carries the kill the block was handling, if any. */
+    public static void catchThrow(Throwable thrown, Throwable caught) {
+        if (!Unwinding.none()) {
+            Unwinding.catchThrow(thrown, caught);
+        }
+    }
+
     /** Target of an armed switch: throws in a thread with a pending kill, returns in all others. */
     static void check(MethodSwitch armed) {
         if (!PendingKills.deliverToCurrentThread()) {

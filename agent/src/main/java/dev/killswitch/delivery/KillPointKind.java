@@ -9,7 +9,9 @@ public enum KillPointKind {
     /** At the first instruction of an exception handler. */
     HANDLER_ENTRY("handler-entry"),
     /** A blocking call (wait, lock, queue, future, socket...) redirected to a runtime method that a kill ends. */
-    BLOCKING_CALL("blocking-call");
+    BLOCKING_CALL("blocking-call"),
+    /** Where a catch block ends without throwing: a kill it caught is raised again there. */
+    CATCH_EXIT("catch-exit");
 
     private final String label;
 

@@ -86,6 +86,7 @@ final class KillRequest implements KillHandle {
             Thread.interrupted();
         }
         KillStats.delivered(now - requestedNanos);
+        Unwinding.delivered(thread, error);
         settled.countDown();
         Deliverer.wake();
         throw error;

@@ -12,6 +12,8 @@ public final class KillStats {
     static final LongAdder DELIVERED = new LongAdder();
     static final LongAdder ENDED_UNDELIVERED = new LongAdder();
     static final LongAdder DELIVERY_NANOS = new LongAdder();
+    /** Kills raised again at the end of a catch block that caught them. */
+    static final LongAdder RERAISED = new LongAdder();
     /** The latencies of the last deliveries, for percentiles. */
     private static final int RECENT = 256;
     private static final AtomicLongArray RECENT_NANOS = new AtomicLongArray(RECENT);
@@ -34,6 +36,10 @@ public final class KillStats {
 
     public static long endedUndelivered() {
         return ENDED_UNDELIVERED.sum();
+    }
+
+    public static long reraised() {
+        return RERAISED.sum();
     }
 
     public static long pending() {

@@ -7,6 +7,7 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.MethodNode;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,13 +30,16 @@ public final class KillPointInserter {
         private final String pollStyle;
         private final int[] killPoints;
         private final List<String> skippedMethods;
+        private final List<String> uncheckedCatchBlocks;
 
-        Result(byte[] bytes, int classFileVersion, String pollStyle, int[] killPoints, List<String> skippedMethods) {
+        Result(byte[] bytes, int classFileVersion, String pollStyle, int[] killPoints, List<String> skippedMethods,
+               List<String> uncheckedCatchBlocks) {
             this.bytes = bytes;
             this.classFileVersion = classFileVersion;
             this.pollStyle = pollStyle;
             this.killPoints = killPoints;
             this.skippedMethods = List.copyOf(skippedMethods);
+            this.uncheckedCatchBlocks = List.copyOf(uncheckedCatchBlocks);
         }
 
         /** The instrumented class file. */
@@ -79,6 +83,14 @@ public final class KillPointInserter {
         public List<String> skippedMethods() {
             return skippedMethods;
         }
+
+        /**
+         * Catch blocks (or some of their exits) left without the re-raise check, and why: a kill they
+         * catch is swallowed there, as without the agent.
+         */
+        public List<String> uncheckedCatchBlocks() {
+            return uncheckedCatchBlocks;
+        }
     }
 
     /**
@@ -97,15 +109,17 @@ public final class KillPointInserter {
                     + NEWEST_CLASS_FILE_VERSION + ", Java " + (NEWEST_CLASS_FILE_VERSION - 44) + ")");
         }
         ClassReader reader = new ClassReader(classFile);
+        boolean[] handlers = MethodsWithHandlers.of(reader);
         PollStyle style = PollStyle.forClassFileVersion(major);
         Set<String> skip = new HashSet<>();
         List<String> skipped = new ArrayList<>();
         for (;;) {
             int[] counts = new int[KillPointKind.values().length];
+            List<String> unchecked = new ArrayList<>();
             ClassWriter writer = new NonLoadingClassWriter(reader);
-            reader.accept(new KillPointClassVisitor(writer, style, skip, counts), 0);
+            reader.accept(new KillPointClassVisitor(writer, style, skip, handlers, counts, unchecked), 0);
             try {
-                return new Result(writer.toByteArray(), major, style.description(), counts, skipped);
+                return new Result(writer.toByteArray(), major, style.description(), counts, skipped, unchecked);
             } catch (MethodTooLargeException e) {
                 // Leave that one method as it was and instrument the rest.
                 String method = e.getMethodName() + e.getDescriptor();
@@ -120,22 +134,50 @@ public final class KillPointInserter {
     private static final class KillPointClassVisitor extends ClassVisitor {
         private final PollStyle style;
         private final Set<String> skip;
+        private final boolean[] hasHandlers;
         private final int[] counts;
+        private final List<String> unchecked;
+        private String owner;
+        private int methodIndex;
 
-        KillPointClassVisitor(ClassVisitor next, PollStyle style, Set<String> skip, int[] counts) {
+        KillPointClassVisitor(ClassVisitor next, PollStyle style, Set<String> skip, boolean[] hasHandlers, int[] counts,
+                              List<String> unchecked) {
             super(Opcodes.ASM9, next);
             this.style = style;
             this.skip = skip;
+            this.hasHandlers = hasHandlers;
             this.counts = counts;
+            this.unchecked = unchecked;
+        }
+
+        @Override
+        public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+            owner = name;
+            super.visit(version, access, name, signature, superName, interfaces);
         }
 
         @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+            boolean handlers = methodIndex < hasHandlers.length && hasHandlers[methodIndex];
+            methodIndex++;
             MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
             if (next == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || skip.contains(name + descriptor)) {
                 return next;
             }
-            return new KillPointMethodVisitor(next, style.bind(name), !"<clinit>".equals(name), counts);
+            MethodVisitor killPoints = new KillPointMethodVisitor(next, style.bind(name), !"<clinit>".equals(name), counts);
+            if (!handlers) {
+                return killPoints;
+            }
+            // Catch blocks need the whole method to find where they end: buffer it, add the checks, replay.
+            return new MethodNode(Opcodes.ASM9, access, name, descriptor, signature, exceptions) {
+                @Override
+                public void visitEnd() {
+                    CatchBlockExits.Outcome outcome = CatchBlockExits.insert(this, owner);
+                    counts[KillPointKind.CATCH_EXIT.ordinal()] += outcome.checks;
+                    unchecked.addAll(outcome.leftAlone);
+                    accept(killPoints);
+                }
+            };
         }
     }
 

@@ -25,11 +25,15 @@ public final class TransformReporter {
                     + " left without kill points: with them its code would exceed the JVM's 64 KB limit");
         }
         if (debug) {
+            for (String block : result.uncheckedCatchBlocks()) {
+                out.println("killswitch: " + className + ": catch block not checked, a kill it catches stays caught: " + block);
+            }
             out.println("killswitch: instrumented " + className + ": "
                     + result.killPoints(KillPointKind.BACK_EDGE) + " back-edge, "
                     + result.killPoints(KillPointKind.METHOD_ENTRY) + " method-entry, "
                     + result.killPoints(KillPointKind.HANDLER_ENTRY) + " handler-entry kill points, "
-                    + result.killPoints(KillPointKind.BLOCKING_CALL) + " blocking calls"
+                    + result.killPoints(KillPointKind.BLOCKING_CALL) + " blocking calls, "
+                    + result.killPoints(KillPointKind.CATCH_EXIT) + " catch-block exits"
                     + " (class file " + result.classFileVersion() + ", " + result.pollStyle() + ")");
         }
     }

@@ -38,7 +38,7 @@ class KillPointTransformerTest {
         assertNotNull(out);
         assertTrue(InstrumentedClasses.contains("com.acme.shapes.Shapes"));
         assertTrue(output().matches("(?s)killswitch: instrumented com\\.acme\\.shapes\\.Shapes: \\d+ back-edge, \\d+ method-entry, "
-                + "\\d+ handler-entry kill points, \\d+ blocking calls \\(class file 61, per-method switch, invokedynamic\\)\\R"), output());
+                + "\\d+ handler-entry kill points, \\d+ blocking calls, \\d+ catch-block exits \\(class file 61, per-method switch, invokedynamic\\)\\R"), output());
     }
 
     @Test

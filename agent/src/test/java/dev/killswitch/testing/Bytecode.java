@@ -49,7 +49,10 @@ public final class Bytecode {
         return false;
     }
 
-    /** Real instructions (no labels, frames, line numbers) rendered as text, kill points removed. */
+    /**
+     * Real instructions (no labels, frames, line numbers) rendered as text, kill points removed, and the
+     * checks at catch-block exits with the instructions that load their operands.
+     */
     public static List<String> instructionsWithoutKillPoints(MethodNode method) {
         List<String> out = new ArrayList<>();
         for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
@@ -59,9 +62,32 @@ public final class Bytecode {
             if (isKillPoint(insn)) {
                 continue;
             }
+            int operands = catchCheckOperands(insn);
+            if (operands > 0) {
+                out.subList(out.size() - operands, out.size()).clear();
+                continue;
+            }
             out.add(render(insn));
         }
         return out;
+    }
+
+    /** For a check at a catch-block exit, the number of instructions before it that load its operands; else 0. */
+    public static int catchCheckOperands(AbstractInsnNode insn) {
+        if (!(insn instanceof MethodInsnNode) || !((MethodInsnNode) insn).owner.equals(RUNTIME)) {
+            return 0;
+        }
+        switch (((MethodInsnNode) insn).name) {
+            case "catchExit":
+                return 1;
+            case "catchThrow":
+                return 2;
+            case "catchExitIf":
+            case "catchExitIfSwitch":
+                return 3;
+            default:
+                return 0;
+        }
     }
 
     public static int countKillPoints(MethodNode method) {

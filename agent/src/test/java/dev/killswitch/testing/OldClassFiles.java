@@ -8,6 +8,7 @@ import org.objectweb.asm.Opcodes;
 /** Class files as pre-Java 7 compilers wrote them, made with ASM: no stack-map frames, finally as jsr/ret. */
 public final class OldClassFiles {
     public static final String GUARDED = "com.acme.old.Guarded";
+    public static final String SWALLOWING = "com.acme.old.Swallowing";
 
     private OldClassFiles() {
     }
@@ -76,6 +77,48 @@ public final class OldClassFiles {
         init.visitInsn(Opcodes.RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /**
+     * {@code com.acme.old.Swallowing}: {@code static void run()} loops forever inside a try whose
+     * {@code catch (Throwable)} calls a jsr subroutine (counting in {@code static int finallies}) and jumps
+     * back into the loop, as old compilers wrote try/catch/finally; {@code static long progress} moves on.
+     */
+    public static byte[] swallowingLoop(int version) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        String owner = "com/acme/old/Swallowing";
+        cw.visit(version, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, owner, null, "java/lang/Object", null);
+        cw.visitField(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_VOLATILE, "finallies", "I", null, null).visitEnd();
+        cw.visitField(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_VOLATILE, "progress", "J", null, null).visitEnd();
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "run", "()V", null, null);
+        mv.visitCode();
+        Label loop = new Label();
+        Label tryEnd = new Label();
+        Label handler = new Label();
+        Label fin = new Label();
+        mv.visitTryCatchBlock(loop, tryEnd, handler, "java/lang/Throwable");
+        mv.visitLabel(loop);
+        mv.visitFieldInsn(Opcodes.GETSTATIC, owner, "progress", "J");
+        mv.visitInsn(Opcodes.LCONST_1);
+        mv.visitInsn(Opcodes.LADD);
+        mv.visitFieldInsn(Opcodes.PUTSTATIC, owner, "progress", "J");
+        mv.visitJumpInsn(Opcodes.GOTO, loop);
+        mv.visitLabel(tryEnd);
+        mv.visitLabel(handler);
+        mv.visitVarInsn(Opcodes.ASTORE, 0);
+        mv.visitJumpInsn(Opcodes.JSR, fin);
+        mv.visitJumpInsn(Opcodes.GOTO, loop);
+        mv.visitLabel(fin);
+        mv.visitVarInsn(Opcodes.ASTORE, 1);
+        mv.visitFieldInsn(Opcodes.GETSTATIC, owner, "finallies", "I");
+        mv.visitInsn(Opcodes.ICONST_1);
+        mv.visitInsn(Opcodes.IADD);
+        mv.visitFieldInsn(Opcodes.PUTSTATIC, owner, "finallies", "I");
+        mv.visitVarInsn(Opcodes.RET, 1);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
     }

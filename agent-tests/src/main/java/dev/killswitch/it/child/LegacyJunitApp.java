@@ -32,10 +32,19 @@ public final class LegacyJunitApp {
                 .doRun(new TestSuite(Class.forName("com.acme.legacy.LegacySuite")));
         Report.line("SUITE", Map.of("run", plain.runCount(), "failures", plain.failureCount(), "errors", plain.errorCount()));
 
-        // 2. A test that spins forever is killed; junit reports the error, runs tearDown (a jsr finally) and goes on.
+        // 2. A test that spins forever is killed. junit's catch (Throwable) in TestResult.runProtected records the
+        //    error, tearDown runs (a jsr finally), and then the kill is raised again: the runner thread dies
+        //    instead of going on to the next test.
         Class<?> spin = Class.forName("com.acme.legacy.SpinSuite");
-        AtomicReference<TestResult> result = new AtomicReference<>();
-        Thread runner = new Thread(() -> result.set(TestRunner.run(new TestSuite(spin))), "junit-runner");
+        TestResult result = new TestResult();
+        AtomicReference<Throwable> died = new AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try {
+                new TestSuite(spin).run(result);
+            } catch (Throwable t) {
+                died.set(t);
+            }
+        }, "junit-runner");
         runner.setDaemon(true);
         runner.start();
         awaitSpinning(spin);
@@ -45,10 +54,12 @@ public final class LegacyJunitApp {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("delivered", handle.isDelivered());
         fields.put("deliveredAt", handle.deliveredAt().map(Object::toString).orElse("none"));
-        fields.put("run", result.get() == null ? -1 : result.get().runCount());
-        fields.put("errors", result.get() == null ? -1 : result.get().errorCount());
-        fields.put("error", result.get() == null || result.get().errorCount() == 0 ? "none"
-                : ((TestFailure) result.get().errors().nextElement()).thrownException().getClass().getName());
+        fields.put("runnerAlive", runner.isAlive());
+        fields.put("died", Report.nameOf(died.get()));
+        fields.put("run", result.runCount());
+        fields.put("errors", result.errorCount());
+        fields.put("error", result.errorCount() == 0 ? "none"
+                : ((TestFailure) result.errors().nextElement()).thrownException().getClass().getName());
         fields.put("tearDowns", spin.getField("tearDowns").getInt(null));
         Report.line("SPIN", fields);
 
