@@ -8,13 +8,15 @@ public final class AgentConfig {
     private final List<ClassGlob> include;
     private final List<ClassGlob> exclude;
     private final boolean debug;
+    private final Retrofits retrofits;
     /** For each key that was set, where it came from ("agent argument", ...). */
     private final Map<String, String> origins;
 
-    AgentConfig(List<ClassGlob> include, List<ClassGlob> exclude, boolean debug, Map<String, String> origins) {
+    AgentConfig(List<ClassGlob> include, List<ClassGlob> exclude, boolean debug, Retrofits retrofits, Map<String, String> origins) {
         this.include = List.copyOf(include);
         this.exclude = List.copyOf(exclude);
         this.debug = debug;
+        this.retrofits = retrofits;
         this.origins = Map.copyOf(origins);
     }
 
@@ -30,6 +32,11 @@ public final class AgentConfig {
         return debug;
     }
 
+    /** The opt-ins that turn the cancellation code already sends into kills: interrupts, Thread.stop(), deadlines. */
+    public Retrofits retrofits() {
+        return retrofits;
+    }
+
     /** Where {@code key} was set, or null if it has its default value. */
     public String origin(String key) {
         return origins.get(key);
@@ -39,7 +46,18 @@ public final class AgentConfig {
     public String describe() {
         return "include=" + globs(include) + origin("include", " (", ")")
                 + ", exclude=" + (exclude.isEmpty() ? "none" : globs(exclude) + origin("exclude", " (", ")"))
-                + (debug ? ", debug=true" + origin("debug", " (", ")") : "");
+                + (debug ? ", debug=true" + origin("debug", " (", ")") : "")
+                + (retrofits.interruptKills ? ", interrupt-kills=true" + origin(ConfigLoader.INTERRUPT_KILLS, " (", ")") : "")
+                + (retrofits.stopShim ? ", stop-shim=true" + origin(ConfigLoader.STOP_SHIM, " (", ")") : "")
+                + (retrofits.deadlines.isEmpty() ? "" : ", deadline=" + deadlines() + origin(ConfigLoader.DEADLINE, " (", ")"));
+    }
+
+    private String deadlines() {
+        StringBuilder s = new StringBuilder();
+        for (DeadlineSpec d : retrofits.deadlines) {
+            s.append(s.length() == 0 ? "" : ",").append(d);
+        }
+        return s.toString();
     }
 
     private String origin(String key, String before, String after) {
@@ -53,5 +71,33 @@ public final class AgentConfig {
             s.append(s.length() == 0 ? "" : ",").append(g.text());
         }
         return s.toString();
+    }
+
+    /** The keys {@code interrupt-kills}, {@code stop-shim} and {@code deadline}. */
+    public static final class Retrofits {
+        private final boolean interruptKills;
+        private final boolean stopShim;
+        private final List<DeadlineSpec> deadlines;
+
+        Retrofits(boolean interruptKills, boolean stopShim, List<DeadlineSpec> deadlines) {
+            this.interruptKills = interruptKills;
+            this.stopShim = stopShim;
+            this.deadlines = List.copyOf(deadlines);
+        }
+
+        /** {@code interrupt-kills=true}: an interrupt of a thread running selected code kills it. */
+        public boolean interruptKills() {
+            return interruptKills;
+        }
+
+        /** {@code stop-shim=true}: calls of Thread.stop() and ThreadGroup.stop() become kills. */
+        public boolean stopShim() {
+            return stopShim;
+        }
+
+        /** The methods with a time budget, in the order given. */
+        public List<DeadlineSpec> deadlines() {
+            return deadlines;
+        }
     }
 }

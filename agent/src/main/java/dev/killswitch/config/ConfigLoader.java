@@ -18,7 +18,10 @@ public final class ConfigLoader {
     public static final String INCLUDE = "include";
     public static final String EXCLUDE = "exclude";
     public static final String DEBUG = "debug";
-    static final List<String> KEYS = List.of(INCLUDE, EXCLUDE, DEBUG);
+    public static final String INTERRUPT_KILLS = "interrupt-kills";
+    public static final String STOP_SHIM = "stop-shim";
+    public static final String DEADLINE = "deadline";
+    static final List<String> KEYS = List.of(INCLUDE, EXCLUDE, DEBUG, INTERRUPT_KILLS, STOP_SHIM, DEADLINE);
 
     static final String PROPERTY_PREFIX = "killswitch.";
     static final String ENV_PREFIX = "KILLSWITCH_";
@@ -55,7 +58,12 @@ public final class ConfigLoader {
         List<ClassGlob> exclude = values.containsKey(EXCLUDE)
                 ? globs(EXCLUDE, values.get(EXCLUDE), origins.get(EXCLUDE)) : List.of();
         boolean debug = values.containsKey(DEBUG) && bool(DEBUG, values.get(DEBUG), origins.get(DEBUG));
-        return new AgentConfig(include, exclude, debug, origins);
+        boolean interruptKills = values.containsKey(INTERRUPT_KILLS)
+                && bool(INTERRUPT_KILLS, values.get(INTERRUPT_KILLS), origins.get(INTERRUPT_KILLS));
+        boolean stopShim = values.containsKey(STOP_SHIM) && bool(STOP_SHIM, values.get(STOP_SHIM), origins.get(STOP_SHIM));
+        List<DeadlineSpec> deadlines = values.containsKey(DEADLINE)
+                ? DeadlineSpec.parseList(values.get(DEADLINE), origins.get(DEADLINE)) : List.of();
+        return new AgentConfig(include, exclude, debug, new AgentConfig.Retrofits(interruptKills, stopShim, deadlines), origins);
     }
 
     static Map<String, String> parseAgentArguments(String args) throws ConfigException {
