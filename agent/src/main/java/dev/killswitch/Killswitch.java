@@ -1,6 +1,11 @@
 package dev.killswitch;
 
+import dev.killswitch.delivery.Deadlines;
 import dev.killswitch.delivery.KillRuntime;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Kills threads that run selected code. This is the whole public API.
@@ -34,6 +39,22 @@ public final class Killswitch {
     /** True while a kill of {@code thread} has been requested and not yet delivered. */
     public static boolean isKillPending(Thread thread) {
         return thread != null && KillRuntime.isKillPending(thread);
+    }
+
+    /**
+     * Runs {@code task} on the calling thread and kills it if it runs longer than {@code budget}. The kill
+     * lands at the task's next kill point (or, at the latest, when the task returns) and is caught here:
+     * the caller sees a {@link TimeoutException} whose cause is the {@link ThreadKilledError}, and the
+     * calling thread lives on. A task that finishes in time returns its result or throws its exception
+     * unchanged; a kill requested by anyone else still propagates as {@link ThreadKilledError}. Without the
+     * agent nothing can be killed, and the task runs without a deadline.
+     *
+     * @throws TimeoutException if the task ran longer than {@code budget}
+     * @throws IllegalArgumentException if {@code budget} is zero or negative
+     * @throws NullPointerException if {@code budget} or {@code task} is null
+     */
+    public static <T> T callWithDeadline(Duration budget, Callable<T> task) throws Exception {
+        return Deadlines.call(budget, task);
     }
 
     /** True if the agent is running in this JVM and accepts kills. */

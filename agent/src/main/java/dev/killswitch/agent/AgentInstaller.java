@@ -54,6 +54,7 @@ public final class AgentInstaller {
         TransformReporter reporter = new TransformReporter(config.debug(), out);
         ClassSelector selector = new ClassSelector(config.include(), config.exclude());
         instrumentation.addTransformer(new KillPointTransformer(selector, reporter, instrumentation), true);
+        RetrofitInstaller.install(config, selector, reporter, instrumentation, attached, out);
         KillRuntime.activate(config.debug());
         int retransformed = attached ? Retransformer.retransformLoaded(instrumentation, selector) : 0;
         out.println("killswitch: active, " + config.describe() + " (Java " + System.getProperty("java.version") + ")"

@@ -1,0 +1,75 @@
+package dev.killswitch.agent;
+
+import dev.killswitch.config.AgentConfig;
+import dev.killswitch.config.DeadlineSpec;
+import dev.killswitch.delivery.Deadlines;
+import dev.killswitch.instrument.ClassSelector;
+import dev.killswitch.instrument.DeadlineTransformer;
+import dev.killswitch.instrument.TransformReporter;
+
+import java.io.PrintStream;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Installs the opt-ins that turn the cancellation code already sends into kills: {@code deadline},
+ * {@code stop-shim} and {@code interrupt-kills}. Called after the kill-point transformer is installed, so
+ * that these transformers see classes after it. A part that fails says so and leaves the rest working.
+ */
+final class RetrofitInstaller {
+    private RetrofitInstaller() {
+    }
+
+    static void install(AgentConfig config, ClassSelector selector, TransformReporter reporter, Instrumentation instrumentation,
+                        boolean attached, PrintStream out) {
+        AgentConfig.Retrofits retrofits = config.retrofits();
+        if (!retrofits.deadlines().isEmpty()) {
+            installDeadlines(retrofits.deadlines(), selector, reporter, instrumentation, attached, config.debug(), out);
+        }
+    }
+
+    private static void installDeadlines(List<DeadlineSpec> specs, ClassSelector selector, TransformReporter reporter,
+                                         Instrumentation instrumentation, boolean attached, boolean debug, PrintStream out) {
+        String[] names = new String[specs.size()];
+        long[] budgets = new long[specs.size()];
+        String[] texts = new String[specs.size()];
+        List<String[]> methods = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            DeadlineSpec spec = specs.get(i);
+            names[i] = spec.method();
+            budgets[i] = spec.budget().toNanos();
+            texts[i] = spec.budgetText();
+            methods.add(new String[] {spec.className(), spec.methodName()});
+            String internal = spec.className().replace('.', '/');
+            if (ClassSelector.isNeverInstrumented(internal)) {
+                out.println("killswitch: deadline " + spec + " names a JDK or killswitch class, which is never instrumented; it is ignored");
+            } else if (!selector.selects(internal)) {
+                out.println("killswitch: deadline " + spec + ": " + spec.className() + " is not selected by include, so the kill"
+                        + " lands only in selected code that the method calls");
+            }
+        }
+        Deadlines.configure(names, budgets, texts);
+        DeadlineTransformer transformer = new DeadlineTransformer(methods, reporter, out, debug, instrumentation);
+        instrumentation.addTransformer(transformer, true);
+        if (attached) {
+            List<Class<?>> loaded = new ArrayList<>();
+            for (Class<?> c : instrumentation.getAllLoadedClasses()) {
+                if (transformer.classNames().contains(c.getName().replace('.', '/')) && instrumentation.isModifiableClass(c)) {
+                    loaded.add(c);
+                }
+            }
+            retransform(instrumentation, loaded, "deadline", out);
+        }
+    }
+
+    private static void retransform(Instrumentation instrumentation, List<Class<?>> classes, String key, PrintStream out) {
+        for (Class<?> c : classes) {
+            try {
+                instrumentation.retransformClasses(c);
+            } catch (Throwable t) {
+                out.println("killswitch: " + key + ": " + c.getName() + " could not be retransformed: " + t);
+            }
+        }
+    }
+}
