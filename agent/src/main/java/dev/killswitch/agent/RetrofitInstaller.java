@@ -5,6 +5,7 @@ import dev.killswitch.config.DeadlineSpec;
 import dev.killswitch.delivery.Deadlines;
 import dev.killswitch.instrument.ClassSelector;
 import dev.killswitch.instrument.DeadlineTransformer;
+import dev.killswitch.instrument.StopShimTransformer;
 import dev.killswitch.instrument.TransformReporter;
 
 import java.io.PrintStream;
@@ -26,6 +27,9 @@ final class RetrofitInstaller {
         AgentConfig.Retrofits retrofits = config.retrofits();
         if (!retrofits.deadlines().isEmpty()) {
             installDeadlines(retrofits.deadlines(), selector, reporter, instrumentation, attached, config.debug(), out);
+        }
+        if (retrofits.stopShim()) {
+            instrumentation.addTransformer(new StopShimTransformer(reporter, out, config.debug(), instrumentation), true);
         }
     }
 

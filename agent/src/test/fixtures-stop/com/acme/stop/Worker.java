@@ -1,0 +1,29 @@
+package com.acme.stop;
+
+/** A legacy thread subclass that spins in selected code and counts its cleanup. */
+public class Worker extends Thread {
+    public static volatile long progress;
+    public static volatile int cleanups;
+
+    public Worker(String name) {
+        super(name);
+        setDaemon(true);
+    }
+
+    /** In a given group. */
+    public Worker(ThreadGroup group, String name) {
+        super(group, name);
+        setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                progress++;
+            }
+        } finally {
+            cleanups++;
+        }
+    }
+}
