@@ -3,8 +3,10 @@ package dev.killswitch.agent;
 import dev.killswitch.config.AgentConfig;
 import dev.killswitch.config.DeadlineSpec;
 import dev.killswitch.delivery.Deadlines;
+import dev.killswitch.delivery.InterruptKills;
 import dev.killswitch.instrument.ClassSelector;
 import dev.killswitch.instrument.DeadlineTransformer;
+import dev.killswitch.instrument.InterruptHookTransformer;
 import dev.killswitch.instrument.StopShimTransformer;
 import dev.killswitch.instrument.TransformReporter;
 
@@ -12,6 +14,8 @@ import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Installs the opt-ins that turn the cancellation code already sends into kills: {@code deadline},
@@ -30,6 +34,9 @@ final class RetrofitInstaller {
         }
         if (retrofits.stopShim()) {
             instrumentation.addTransformer(new StopShimTransformer(reporter, out, config.debug(), instrumentation), true);
+        }
+        if (retrofits.interruptKills()) {
+            hookInterrupts(reporter, instrumentation, out);
         }
     }
 
@@ -64,6 +71,25 @@ final class RetrofitInstaller {
                 }
             }
             retransform(instrumentation, loaded, "deadline", out);
+        }
+    }
+
+    /** Makes java.base call the runtime from Thread.interrupt(), then changes that method in the loaded thread classes. */
+    private static void hookInterrupts(TransformReporter reporter, Instrumentation instrumentation, PrintStream out) {
+        try {
+            InterruptKills.enable();
+            Module base = Thread.class.getModule();
+            instrumentation.redefineModule(base, Set.of(InterruptKills.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of());
+            instrumentation.addTransformer(new InterruptHookTransformer(reporter), true);
+            List<Class<?>> hooked = new ArrayList<>();
+            for (Class<?> c : instrumentation.getAllLoadedClasses()) {
+                if (c.getClassLoader() == null && InterruptHookTransformer.HOOKED.contains(c.getName().replace('.', '/'))) {
+                    hooked.add(c); // VirtualThread, when not loaded yet, is hooked as it loads
+                }
+            }
+            retransform(instrumentation, hooked, "interrupt-kills", out);
+        } catch (Throwable t) {
+            out.println("killswitch: interrupt-kills=true could not hook Thread.interrupt(), so interrupts stay plain interrupts: " + t);
         }
     }
 

@@ -87,6 +87,7 @@ final class Deliverer implements Runnable {
     }
 
     private void step() {
+        InterruptKills.decide(); // interrupt-kills=true: interrupts of threads in selected code become requests
         for (KillRequest r; (r = INBOX.poll()) != null; ) {
             active.add(r);
         }
