@@ -33,6 +33,8 @@ final class Deliverer implements Runnable {
 
     private static final ConcurrentLinkedQueue<KillRequest> INBOX = new ConcurrentLinkedQueue<>();
     private static volatile Thread thread;
+    /** interrupt-kills=true: only then is InterruptKills loaded and asked for the interrupts it noted. */
+    static volatile boolean decideInterrupts;
 
     private final List<KillRequest> active = new ArrayList<>();
     /** Released switches kept armed for a while (see {@link MethodSwitch}). */
@@ -87,7 +89,9 @@ final class Deliverer implements Runnable {
     }
 
     private void step() {
-        InterruptKills.decide(); // interrupt-kills=true: interrupts of threads in selected code become requests
+        if (decideInterrupts) {
+            InterruptKills.decide(); // interrupts of threads in selected code become requests
+        }
         for (KillRequest r; (r = INBOX.poll()) != null; ) {
             active.add(r);
         }

@@ -1,5 +1,7 @@
 package dev.killswitch.delivery;
 
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -22,6 +24,7 @@ public final class InterruptKills {
     /** Called by the agent before it hooks {@code Thread.interrupt()}. Starts the delivering thread now, not in an interrupter. */
     public static void enable() {
         enabled = true;
+        Deliverer.decideInterrupts = true;
         Deliverer.wake();
     }
 
@@ -48,9 +51,13 @@ public final class InterruptKills {
 
     /** Delivering thread: turns each interrupt noted since the last call into a kill, if its target runs selected code. */
     static void decide() {
+        if (NOTED.isEmpty()) {
+            return;
+        }
+        Set<Thread> decided = new HashSet<>(); // a burst of interrupts of one thread costs one sample
         for (Interrupt i; (i = NOTED.poll()) != null; ) {
             Thread target = i.target;
-            if (!target.isAlive() || PendingKills.find(target) != null) {
+            if (!decided.add(target) || !target.isAlive() || PendingKills.find(target) != null) {
                 continue;
             }
             StackTraceElement selected = Diagnosis.firstSelected(target.getStackTrace());
