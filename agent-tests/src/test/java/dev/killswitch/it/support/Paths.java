@@ -17,7 +17,10 @@ public final class Paths {
         return existing("child.classes");
     }
 
-    /** The fixtures compiled at --release 8 ({@code java8}), 17 ({@code java17}), the JUnit 3 suite ({@code junit3}). */
+    /**
+     * The fixtures compiled at --release 8 ({@code java8}), 17 ({@code java17}), the JUnit 3 suite ({@code junit3}), the
+     * JUnit 5 tests ({@code junit5}), the Thread.stop() callers at --release 8 ({@code stop}).
+     */
     public static Path fixtures(String flavour) {
         return existing("fixtures.dir").resolve(flavour);
     }
@@ -25,6 +28,15 @@ public final class Paths {
     /** The demo application's executable jar. */
     public static Path demoJar() {
         return existing("demo.jar");
+    }
+
+    /** The JUnit Platform jars (launcher, Jupiter engine and their dependencies), for a child that runs JUnit 5 itself. */
+    public static Path[] junit5Platform() {
+        try (java.util.stream.Stream<Path> jars = java.nio.file.Files.list(existing("fixtures.dir").resolve("junit5-lib"))) {
+            return jars.filter(p -> p.toString().endsWith(".jar")).sorted().toArray(Path[]::new);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static Path legacyJar() {

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the real transformers (Java 8 class files: static calls and linked sites; Java 5 class files: tests at
  * run time), run in this JVM: the victims die of ThreadKilledError with their cleanup run.
  */
-class StopShimTest {
+class StopShimRuntimeTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     @BeforeAll

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Deadlines on methods of a real fixture, wrapped by the real transformer: the watchdog kills a thread
  * that stays too long, through the ordinary kill path, and never one that left in time.
  */
-class DeadlinesTest {
+class DeadlinesRuntimeTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** Ids as the agent numbers them: the order of the configuration. */
     private static final String[][] CONFIGURED = {

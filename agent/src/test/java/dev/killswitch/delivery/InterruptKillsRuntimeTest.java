@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * delivering thread turns an interrupt of a thread in selected code into a kill, and leaves every other
  * interrupt alone.
  */
-class InterruptKillsTest {
+class InterruptKillsRuntimeTest {
     private static Method spin;
     private static Field progress;
 

@@ -1,0 +1,180 @@
+package dev.killswitch.it.child;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Cancels tasks of {@code com.acme.retrofit.Tasks} the way executors do, for interrupt-kills. Commands:
+ * {@code START executor task} (executor: {@code pool} = a one-thread pool fed with submit(),
+ * {@code execute} = the same fed with execute(), {@code virtual} = a virtual thread per task; task:
+ * {@code spin}, {@code swallow}, {@code cooperative}), then {@code CANCEL} (Future.cancel(true)),
+ * {@code SHUTDOWN_NOW}, or {@code INTERRUPT} (the worker thread, directly); {@code STATE?}; {@code NEXT}
+ * (a next task on the same executor: which thread runs it); {@code EXIT}.
+ */
+public final class InterruptDriver {
+    private static final String TASKS = "com.acme.retrofit.Tasks";
+
+    private final AtomicReference<Thread> worker = new AtomicReference<>();
+    private final AtomicReference<Throwable> workerDied = new AtomicReference<>();
+    private final AtomicReference<Object> taskResult = new AtomicReference<>();
+    private ExecutorService executor;
+    private Future<?> future;
+    private int finalliesBefore;
+
+    private InterruptDriver() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        InterruptDriver driver = new InterruptDriver();
+        Report.line("READY");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            String[] cmd = line.trim().split(" ");
+            try {
+                switch (cmd[0]) {
+                    case "START":
+                        driver.start(cmd[1], cmd[2]);
+                        break;
+                    case "CANCEL":
+                        Report.line("CANCELLED", Map.of("cancelled", driver.future.cancel(true)));
+                        break;
+                    case "SHUTDOWN_NOW":
+                        Report.line("SHUT DOWN", Map.of("neverRan", driver.executor.shutdownNow().size()));
+                        break;
+                    case "INTERRUPT":
+                        driver.worker.get().interrupt();
+                        Report.line("INTERRUPTED");
+                        break;
+                    case "STATE?":
+                        driver.state();
+                        break;
+                    case "NEXT":
+                        driver.next(Long.parseLong(cmd[1]));
+                        break;
+                    case "MEASURE":
+                        driver.measure(Integer.parseInt(cmd[1]));
+                        break;
+                    case "EXIT":
+                        System.exit(0);
+                        break;
+                    default:
+                        throw new IllegalArgumentException(line);
+                }
+            } catch (Throwable t) {
+                Report.line("ERROR", Map.of("command", line, "error", String.valueOf(t)));
+            }
+        }
+        System.exit(0);
+    }
+
+    private void start(String kind, String task) throws Exception {
+        Class<?> tasks = Class.forName(TASKS);
+        finalliesBefore = tasks.getField("finallies").getInt(null);
+        worker.set(null);
+        workerDied.set(null);
+        taskResult.set(null);
+        future = null;
+        Method body = tasks.getMethod(task.equals("spin") ? "spin" : "swallowInterrupts");
+        Runnable runnable = () -> {
+            worker.set(Thread.currentThread());
+            try {
+                taskResult.set(body.invoke(null));
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                taskResult.set(e.getCause().getClass().getName());
+                if (e.getCause() instanceof Error) {
+                    throw (Error) e.getCause(); // as if the task had thrown it itself
+                }
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        switch (kind) {
+            case "pool":
+            case "execute":
+                executor = Executors.newFixedThreadPool(1, r -> {
+                    Thread t = new Thread(r, "pool-worker-" + System.nanoTime());
+                    t.setDaemon(true);
+                    t.setUncaughtExceptionHandler((thread, e) -> workerDied.set(e));
+                    return t;
+                });
+                break;
+            case "virtual":
+                executor = (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+                break;
+            default:
+                throw new IllegalArgumentException(kind);
+        }
+        if (kind.equals("execute")) {
+            executor.execute(runnable);
+        } else {
+            future = executor.submit(runnable);
+        }
+        Report.line("STARTED", Map.of("executor", kind, "task", task));
+    }
+
+    private void state() throws Exception {
+        Class<?> tasks = Class.forName(TASKS);
+        Thread w = worker.get();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("progress", tasks.getField("progress").getLong(null));
+        fields.put("finallyRan", tasks.getField("finallies").getInt(null) > finalliesBefore);
+        fields.put("workerAlive", w != null && w.isAlive());
+        fields.put("workerState", w == null ? "none" : w.getState());
+        fields.put("workerTop", w == null || w.getStackTrace().length == 0 ? "none" : w.getStackTrace()[0]);
+        fields.put("taskResult", String.valueOf(taskResult.get()));
+        fields.put("workerDied", Report.nameOf(workerDied.get()));
+        fields.put("futureDone", future != null && future.isDone());
+        fields.put("terminated", executor.isTerminated());
+        Report.line("STATE", fields);
+    }
+
+    private void next(long millis) throws Exception {
+        Method whoAmI = Class.forName(TASKS).getMethod("whoAmI");
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        Future<?> f = executor.submit(() -> {
+            ranOn.set(Thread.currentThread());
+            return whoAmI.invoke(null);
+        });
+        try {
+            Object name = f.get(millis, TimeUnit.MILLISECONDS);
+            Report.line("NEXT", Map.of("ran", true, "thread", name, "sameWorker", ranOn.get() == worker.get()));
+        } catch (java.util.concurrent.TimeoutException e) {
+            Report.line("NEXT", Map.of("ran", false));
+        }
+    }
+
+    /** Median and maximum time from Future.cancel(true) to the end of the task's finally, over fresh pools. */
+    private void measure(int runs) throws Exception {
+        Class<?> tasks = Class.forName(TASKS);
+        double[] millis = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            start("pool", "spin");
+            long before = tasks.getField("progress").getLong(null);
+            while (tasks.getField("progress").getLong(null) == before) {
+                Thread.onSpinWait();
+            }
+            int finallies = tasks.getField("finallies").getInt(null);
+            long t0 = System.nanoTime();
+            future.cancel(true);
+            while (tasks.getField("finallies").getInt(null) == finallies) {
+                Thread.onSpinWait();
+            }
+            millis[i] = (System.nanoTime() - t0) / 1e6;
+            executor.shutdownNow();
+        }
+        double first = millis[0];
+        java.util.Arrays.sort(millis);
+        Report.line("MEASURED", Map.of("runs", runs, "firstMs", String.format(java.util.Locale.ROOT, "%.2f", first),
+                "medianMs", String.format(java.util.Locale.ROOT, "%.2f", millis[runs / 2]),
+                "maxMs", String.format(java.util.Locale.ROOT, "%.2f", millis[runs - 1])));
+    }
+}
