@@ -130,7 +130,8 @@ final class Deliverer implements Runnable {
     private static void sampleAndArm(KillRequest request) {
         Thread victim = request.thread();
         long start = System.nanoTime();
-        StackTraceElement[] frames = victim.getStackTrace();
+        StackTraceElement[] frames = request.presample != null ? request.presample : victim.getStackTrace();
+        request.presample = null;
         long sampled = System.nanoTime();
         boolean first = request.samples == 0;
         boolean innermostOnly = request.samples < INNERMOST_ONLY_SAMPLES;

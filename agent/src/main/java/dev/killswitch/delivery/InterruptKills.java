@@ -1,5 +1,7 @@
 package dev.killswitch.delivery;
 
+import dev.killswitch.KillHandle;
+
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -60,7 +62,8 @@ public final class InterruptKills {
             if (!decided.add(target) || !target.isAlive() || PendingKills.find(target) != null) {
                 continue;
             }
-            StackTraceElement selected = Diagnosis.firstSelected(target.getStackTrace());
+            StackTraceElement[] stack = target.getStackTrace();
+            StackTraceElement selected = Diagnosis.firstSelected(stack);
             if (selected == null) {
                 if (KillRuntime.debug()) {
                     System.err.println("killswitch: interrupt of " + ThreadLabels.label(target) + " by " + ThreadLabels.label(i.interrupter)
@@ -68,10 +71,14 @@ public final class InterruptKills {
                 }
                 continue;
             }
-            KillRuntime.kill(target, "interrupted by " + ThreadLabels.label(i.interrupter) + " (interrupt-kills=true)");
+            KillHandle kill = KillRuntime.kill(target, "interrupted by " + ThreadLabels.label(i.interrupter) + " (interrupt-kills=true)");
+            if (kill instanceof KillRequest) {
+                ((KillRequest) kill).presample = stack; // this thread delivers it, later in this step: no second sample
+            }
             if (KillRuntime.debug()) {
                 System.err.println("killswitch: interrupt of " + ThreadLabels.label(target) + " by " + ThreadLabels.label(i.interrupter)
-                        + " while it runs selected code at " + Diagnosis.frame(selected) + ": killing it (interrupt-kills=true)");
+                        + " while it runs selected code at " + Diagnosis.frame(selected) + ": killing it (interrupt-kills=true; decided "
+                        + ThreadLabels.millis(System.nanoTime() - i.nanos) + " after the interrupt)");
             }
         }
     }
@@ -79,6 +86,7 @@ public final class InterruptKills {
     private static final class Interrupt {
         final Thread target;
         final Thread interrupter;
+        final long nanos = System.nanoTime();
 
         Interrupt(Thread target, Thread interrupter) {
             this.target = target;

@@ -49,6 +49,8 @@ final class KillRequest implements KillHandle {
 
     // Touched by the deliverer thread only.
     final Set<MethodSwitch> armed = new HashSet<>();
+    /** A sample taken just before the request (interrupt-kills), used as the first: one stack sample less. */
+    StackTraceElement[] presample;
     long nextSampleNanos;
     int samples;
     private boolean interrupted;

@@ -61,7 +61,7 @@ public final class InterruptDriver {
                         driver.next(Long.parseLong(cmd[1]));
                         break;
                     case "MEASURE":
-                        driver.measure(Integer.parseInt(cmd[1]));
+                        driver.measure(Integer.parseInt(cmd[1]), cmd[2], cmd.length > 3 ? Long.parseLong(cmd[3]) : 0);
                         break;
                     case "EXIT":
                         System.exit(0);
@@ -77,6 +77,11 @@ public final class InterruptDriver {
     }
 
     private void start(String kind, String task) throws Exception {
+        submit(kind, task);
+        Report.line("STARTED", Map.of("executor", kind, "task", task));
+    }
+
+    private void submit(String kind, String task) throws Exception {
         Class<?> tasks = Class.forName(TASKS);
         finalliesBefore = tasks.getField("finallies").getInt(null);
         worker.set(null);
@@ -118,7 +123,6 @@ public final class InterruptDriver {
         } else {
             future = executor.submit(runnable);
         }
-        Report.line("STARTED", Map.of("executor", kind, "task", task));
     }
 
     private void state() throws Exception {
@@ -152,28 +156,36 @@ public final class InterruptDriver {
         }
     }
 
-    /** Median and maximum time from Future.cancel(true) to the end of the task's finally, over fresh pools. */
-    private void measure(int runs) throws Exception {
+    /**
+     * Median and maximum time from Future.cancel(true) ({@code how} = cancel) or Killswitch.kill (kill) to
+     * the end of the task's finally, over fresh pools.
+     */
+    private void measure(int runs, String how, long pauseMillis) throws Exception {
         Class<?> tasks = Class.forName(TASKS);
         double[] millis = new double[runs];
         for (int i = 0; i < runs; i++) {
-            start("pool", "spin");
+            submit("pool", "spin");
             long before = tasks.getField("progress").getLong(null);
             while (tasks.getField("progress").getLong(null) == before) {
                 Thread.onSpinWait();
             }
             int finallies = tasks.getField("finallies").getInt(null);
             long t0 = System.nanoTime();
-            future.cancel(true);
+            if (how.equals("cancel")) {
+                future.cancel(true);
+            } else {
+                dev.killswitch.Killswitch.kill(worker.get(), "measure");
+            }
             while (tasks.getField("finallies").getInt(null) == finallies) {
                 Thread.onSpinWait();
             }
             millis[i] = (System.nanoTime() - t0) / 1e6;
             executor.shutdownNow();
+            Thread.sleep(pauseMillis); // a pause longer than a switch lingers measures kills of a cold method
         }
         double first = millis[0];
         java.util.Arrays.sort(millis);
-        Report.line("MEASURED", Map.of("runs", runs, "firstMs", String.format(java.util.Locale.ROOT, "%.2f", first),
+        Report.line("MEASURED", Map.of("how", how, "runs", runs, "firstMs", String.format(java.util.Locale.ROOT, "%.2f", first),
                 "medianMs", String.format(java.util.Locale.ROOT, "%.2f", millis[runs / 2]),
                 "maxMs", String.format(java.util.Locale.ROOT, "%.2f", millis[runs - 1])));
     }
