@@ -75,6 +75,15 @@ class DeadlinesTest {
         assertEquals("none", inTime.get("threw"));
     }
 
+    /** Selected code gives back a kill its catch blocks caught; a timeout from callWithDeadline is not one. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void selectedCodeHandlesTheTimeoutAndCarriesOn(Jdk jdk) {
+        ChildJvm child = child(jdk);
+        assertEquals("timed out, then carried on", child.ask("STEP 100 -1", "STEPPED").get("outcome"));
+        assertEquals("returned 1000, then carried on", child.ask("STEP 10000 1000", "STEPPED").get("outcome"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void aDeadlineOnAClassThatIsNotSelectedIsSaidToLandOnlyInSelectedCode(Jdk jdk) {
@@ -96,7 +105,8 @@ class DeadlinesTest {
     private static ChildJvm child(Jdk jdk) {
         jdk.require();
         return CHILDREN.computeIfAbsent(jdk.toString(), k -> {
-            ChildJvm child = ChildJvm.with(jdk).agentArgs(ARGS).classPath(Paths.fixtures("java8")).main(DeadlineApp.class).start();
+            ChildJvm child = ChildJvm.with(jdk).agentArgs(ARGS).classPath(Paths.fixtures("java8"), Paths.fixtures("api"))
+                    .main(DeadlineApp.class).start();
             assertTrue(child.awaitEvent("READY").flag("active"), child.describe());
             return child;
         });

@@ -129,6 +129,9 @@ public final class Deadlines {
         }
         if (overran) {
             ThreadKilledError ours = ownKill(failure, reason);
+            if (ours != null) {
+                Unwinding.handled(ours); // caught for good here: the caller's catch blocks must not raise it again
+            }
             TimeoutException timeout = new TimeoutException("the call ran longer than its budget of " + format(budget)
                     + (ours != null ? " and was killed" : ""));
             timeout.initCause(ours);

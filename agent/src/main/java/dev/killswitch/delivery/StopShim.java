@@ -127,6 +127,7 @@ public final class StopShim {
         error.setStackTrace(withoutShimFrames(error.getStackTrace()));
         KillStats.REQUESTED.increment();
         KillStats.delivered(0);
+        Unwinding.delivered(Thread.currentThread(), error); // like any kill, catch blocks in selected code give it back
         return error;
     }
 

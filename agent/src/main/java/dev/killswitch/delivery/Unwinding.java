@@ -63,6 +63,33 @@ final class Unwinding {
         records = next.toArray(NONE);
     }
 
+    /**
+     * The kill was caught for good and turned into something else ({@code callWithDeadline} makes it a
+     * TimeoutException with the kill as its cause): catch blocks that catch that no longer give it back.
+     */
+    static synchronized void handled(ThreadKilledError kill) {
+        Thread me = Thread.currentThread();
+        List<Record> next = new ArrayList<>();
+        for (Record r : records) {
+            if (r.thread != me) {
+                next.add(r);
+                continue;
+            }
+            List<ThreadKilledError> left = new ArrayList<>();
+            for (ThreadKilledError k : r.kills) {
+                if (k != kill) {
+                    left.add(k);
+                }
+            }
+            if (!left.isEmpty()) {
+                r.kills = left.toArray(new ThreadKilledError[0]);
+                r.carriers = new Throwable[0]; // they carried the handled kill, most likely
+                next.add(r);
+            }
+        }
+        records = next.toArray(NONE);
+    }
+
     /** A catch block ends: throws the kill it caught, if it caught one of this thread's that is still unwinding. */
     static void catchExit(Throwable caught) {
         ThreadKilledError kill = carriedBy(caught);

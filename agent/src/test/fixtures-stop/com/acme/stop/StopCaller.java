@@ -32,6 +32,16 @@ public final class StopCaller {
         Thread.currentThread().stop();
     }
 
+    /** Old code that stops itself and swallows what that throws: as with any kill, the catch block gives it back. */
+    public static String stopSelfAndSwallow() {
+        try {
+            Thread.currentThread().stop();
+        } catch (Throwable swallowed) {
+            // the old ThreadDeath idiom gone wrong
+        }
+        return "survived";
+    }
+
     /** A class with a stop() of its own: not a thread, so its own method runs, as always. */
     public static String stopMachine(Machine m) {
         m.stop();

@@ -23,7 +23,9 @@ public class Worker extends Thread {
                 progress++;
             }
         } finally {
-            cleanups++;
+            synchronized (Worker.class) { // workers of a group die together
+                cleanups++;
+            }
         }
     }
 }

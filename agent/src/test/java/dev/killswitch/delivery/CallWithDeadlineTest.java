@@ -9,6 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -116,6 +118,18 @@ class CallWithDeadlineTest {
         }));
         assertInstanceOf(ThreadKilledError.class, e.getCause());
         assertEquals("wrapped", e.getSuppressed()[0].getMessage());
+    }
+
+    /** The caller is selected code whose catch blocks give back a kill they caught: the timeout must not count as one. */
+    @Test
+    void aSelectedCallerHandlesTheTimeoutAndCarriesOn() throws Exception {
+        Map<String, byte[]> api = InMemoryCompiler.compile(17, InMemoryCompiler.sourceFiles(Path.of("src", "test", "fixtures-api")),
+                Path.of("target", "classes"));
+        Method runStep = new TransformingClassLoader(api, "com.acme.**").loadClass("com.acme.api.DeadlineCaller")
+                .getMethod("runStep", long.class, long.class);
+        assertEquals("timed out, then carried on", runStep.invoke(null, 50L, -1L));
+        assertEquals("returned 1000, then carried on", runStep.invoke(null, 10_000L, 1000L));
+        assertFalse(Killswitch.isKillPending(Thread.currentThread()));
     }
 
     @Test

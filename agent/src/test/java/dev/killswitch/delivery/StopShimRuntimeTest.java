@@ -81,6 +81,7 @@ class StopShimRuntimeTest {
         assertTrue(e.getReason().startsWith("Thread.stop() called by " + ThreadLabels.label(Thread.currentThread())), e.getReason());
         assertEquals("com.acme.stop.StopCaller", e.getStackTrace()[0].getClassName(), "the trace starts at the caller");
         assertFalse(Thread.interrupted());
+        assertThrows(ThreadKilledError.class, () -> f.call("stopSelfAndSwallow", new Class<?>[0]), "it cannot be swallowed");
     }
 
     @ParameterizedTest(name = "class file version {0}")

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Runs {@code com.acme.deadline.Jobs} under the deadlines given to the agent, and
  * {@code Killswitch.callWithDeadline}. Commands: {@code REPORT n} (Jobs.report(n) on a new thread: how it
  * ended), {@code CALL millis n} (callWithDeadline(millis, Jobs.spin(n)) on this thread: what it returned
- * or threw), {@code COUNTERS?} (the MXBean's kill counters), {@code EXIT}.
+ * or threw), {@code STEP millis n} (the same from selected code, {@code com.acme.api.DeadlineCaller}, which
+ * handles the timeout and carries on), {@code COUNTERS?} (the MXBean's kill counters), {@code EXIT}.
  */
 public final class DeadlineApp {
     private static final String JOBS = "com.acme.deadline.Jobs";
@@ -39,6 +40,10 @@ public final class DeadlineApp {
                         break;
                     case "CALL":
                         call(Long.parseLong(cmd[1]), Long.parseLong(cmd[2]));
+                        break;
+                    case "STEP":
+                        Report.line("STEPPED", Map.of("outcome", Class.forName("com.acme.api.DeadlineCaller")
+                                .getMethod("runStep", long.class, long.class).invoke(null, Long.parseLong(cmd[1]), Long.parseLong(cmd[2]))));
                         break;
                     case "COUNTERS?":
                         counters();
