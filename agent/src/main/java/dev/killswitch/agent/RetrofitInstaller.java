@@ -36,7 +36,7 @@ final class RetrofitInstaller {
             instrumentation.addTransformer(new StopShimTransformer(reporter, out, config.debug(), instrumentation), true);
         }
         if (retrofits.interruptKills()) {
-            hookInterrupts(reporter, instrumentation, out);
+            hookInterrupts(instrumentation, out);
         }
     }
 
@@ -75,12 +75,12 @@ final class RetrofitInstaller {
     }
 
     /** Makes java.base call the runtime from Thread.interrupt(), then changes that method in the loaded thread classes. */
-    private static void hookInterrupts(TransformReporter reporter, Instrumentation instrumentation, PrintStream out) {
+    private static void hookInterrupts(Instrumentation instrumentation, PrintStream out) {
         try {
             InterruptKills.enable();
             Module base = Thread.class.getModule();
             instrumentation.redefineModule(base, Set.of(InterruptKills.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of());
-            instrumentation.addTransformer(new InterruptHookTransformer(reporter), true);
+            instrumentation.addTransformer(new InterruptHookTransformer(out), true);
             List<Class<?>> hooked = new ArrayList<>();
             for (Class<?> c : instrumentation.getAllLoadedClasses()) {
                 if (c.getClassLoader() == null && InterruptHookTransformer.HOOKED.contains(c.getName().replace('.', '/'))) {

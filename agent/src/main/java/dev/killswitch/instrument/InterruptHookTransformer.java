@@ -6,6 +6,7 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
+import java.io.PrintStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.Set;
@@ -21,10 +22,11 @@ public final class InterruptHookTransformer implements ClassFileTransformer {
     public static final Set<String> HOOKED = Set.of("java/lang/Thread", "java/lang/VirtualThread");
     static final String RUNTIME = "dev/killswitch/delivery/InterruptKills";
 
-    private final TransformReporter reporter;
+    private final PrintStream out;
 
-    public InterruptHookTransformer(TransformReporter reporter) {
-        this.reporter = reporter;
+    /** @param out where to say that a class could not be hooked */
+    public InterruptHookTransformer(PrintStream out) {
+        this.out = out;
     }
 
     @Override
@@ -36,7 +38,8 @@ public final class InterruptHookTransformer implements ClassFileTransformer {
         try {
             return hook(classfileBuffer);
         } catch (Throwable t) {
-            reporter.leftUnchanged(className.replace('/', '.'), t);
+            out.println("killswitch: interrupt-kills=true could not hook " + className.replace('/', '.')
+                    + ".interrupt(), so its interrupts stay plain interrupts: " + t);
             return null;
         }
     }

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The interrupt hook on the running JDK's own java.lang.Thread: one call at the start of interrupt(), nothing else. */
 class InterruptHookTransformerTest {
     private final InterruptHookTransformer transformer = new InterruptHookTransformer(
-            new TransformReporter(false, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
     @Test
     void interruptStartsWithTheHookAndEveryOtherMethodIsUnchanged() throws Exception {
