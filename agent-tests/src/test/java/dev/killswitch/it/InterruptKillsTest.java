@@ -51,11 +51,12 @@ class InterruptKillsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void withoutTheKeyACancelledTaskSpinsOnAndBlocksThePool(Jdk jdk) {
-        ChildJvm child = driver(jdk, WITHOUT_KEY);
-        startSpinning(child, "pool", "spin");
-        assertTrue(child.ask("CANCEL", "CANCELLED").flag("cancelled"));
-        assertStillSpinning(child);
-        assertFalse(child.ask("NEXT 500", "NEXT").flag("ran"), "the only worker is still taken by the cancelled task");
+        try (ChildJvm child = leakingDriver(jdk)) {
+            startSpinning(child, "pool", "spin");
+            assertTrue(child.ask("CANCEL", "CANCELLED").flag("cancelled"));
+            assertStillSpinning(child);
+            assertFalse(child.ask("NEXT 500", "NEXT").flag("ran"), "the only worker is still taken by the cancelled task");
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -83,11 +84,12 @@ class InterruptKillsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void withoutTheKeyShutdownNowNeverTerminates(Jdk jdk) {
-        ChildJvm child = driver(jdk, WITHOUT_KEY);
-        startSpinning(child, "pool", "spin");
-        child.ask("SHUTDOWN_NOW", "SHUT DOWN");
-        ChildJvm.Line state = assertStillSpinning(child);
-        assertFalse(state.flag("terminated"), state.toString());
+        try (ChildJvm child = leakingDriver(jdk)) {
+            startSpinning(child, "pool", "spin");
+            child.ask("SHUTDOWN_NOW", "SHUT DOWN");
+            ChildJvm.Line state = assertStillSpinning(child);
+            assertFalse(state.flag("terminated"), state.toString());
+        }
     }
 
     /** execute() has no FutureTask to catch the error: the worker dies of it and the pool makes a new one. */
@@ -197,6 +199,14 @@ class InterruptKillsTest {
             child.awaitEvent("READY");
             return child;
         });
+    }
+
+    /** Without the key, for one test: what it leaks spins until the child is closed. */
+    private static ChildJvm leakingDriver(Jdk jdk) {
+        ChildJvm child = ChildJvm.with(jdk.require()).agentArgs(WITHOUT_KEY).classPath(Paths.fixtures("java8"))
+                .main(InterruptDriver.class).start();
+        child.awaitEvent("READY");
+        return child;
     }
 
     private static ChildJvm junit(Jdk jdk, String agentArgs, String methods) {

@@ -4,6 +4,8 @@ package com.acme.stop;
 public class Worker extends Thread {
     public static volatile long progress;
     public static volatile int cleanups;
+    /** Set once this worker spins inside its try block. */
+    public volatile boolean spinning;
 
     public Worker(String name) {
         super(name);
@@ -19,6 +21,7 @@ public class Worker extends Thread {
     @Override
     public void run() {
         try {
+            spinning = true;
             while (true) {
                 progress++;
             }

@@ -147,9 +147,8 @@ class StopShimRuntimeTest {
             Thread t = (Thread) (group == null ? workerClass.getConstructor(String.class).newInstance(name)
                     : workerClass.getConstructor(ThreadGroup.class, String.class).newInstance(group, name));
             t.setUncaughtExceptionHandler((thread, e) -> died.put(thread, e));
-            long before = workerClass.getField("progress").getLong(null);
             t.start();
-            await().atMost(WAIT).until(() -> workerClass.getField("progress").getLong(null) > before);
+            await().atMost(WAIT).until(() -> workerClass.getField("spinning").getBoolean(t));
             return t;
         }
 

@@ -133,7 +133,8 @@ public final class InterruptDriver {
         fields.put("finallyRan", tasks.getField("finallies").getInt(null) > finalliesBefore);
         fields.put("workerAlive", w != null && w.isAlive());
         fields.put("workerState", w == null ? "none" : w.getState());
-        fields.put("workerTop", w == null || w.getStackTrace().length == 0 ? "none" : w.getStackTrace()[0]);
+        StackTraceElement[] stack = w == null ? new StackTraceElement[0] : w.getStackTrace(); // once: it may end meanwhile
+        fields.put("workerTop", stack.length == 0 ? "none" : stack[0]);
         fields.put("taskResult", String.valueOf(taskResult.get()));
         fields.put("workerDied", Report.nameOf(workerDied.get()));
         fields.put("futureDone", future != null && future.isDone());

@@ -98,10 +98,9 @@ public final class StopDriver {
         Thread t = (Thread) (group == null ? workerClass.getConstructor(String.class).newInstance(name)
                 : workerClass.getConstructor(ThreadGroup.class, String.class).newInstance(group, name));
         t.setUncaughtExceptionHandler((thread, e) -> died.put(thread, e));
-        long before = workerClass.getField("progress").getLong(null);
         t.start();
-        while (workerClass.getField("progress").getLong(null) == before) {
-            Thread.onSpinWait(); // until it spins in selected code
+        while (!workerClass.getField("spinning").getBoolean(t)) {
+            Thread.onSpinWait(); // until it spins inside its try block
         }
         workers.add(t);
         return t;
