@@ -62,6 +62,8 @@ class BlockingCallsTest {
         assertTrue(killed.get("deliveredAt").contains("com.acme.blocking."), "delivered in the selected caller: " + context);
         assertTrue(killed.flag("cleanupRan"), "finally ran: " + context);
         assertTrue(killed.flag("released"), "lock, permit or socket released: " + context);
+        // For the record (the README's blocking-call figures): kind, JDK, threads, latency.
+        System.out.printf("blocking kill latency\t%s\t%s\t%s\t%.3f ms%n", kase, jdk, threads, killed.decimal("latencyMs"));
     }
 
     @ParameterizedTest(name = "{0}")

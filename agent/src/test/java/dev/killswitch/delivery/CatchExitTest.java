@@ -120,7 +120,7 @@ class CatchExitTest {
         assertTrue(victim.thread.isAlive(), "the finally block keeps running after the first kill");
 
         KillHandle second = Killswitch.kill(victim.thread, "second");
-        assertEquals(KillStatus.PENDING, second.status(), second.describe());
+        assertTrue(second.status() == KillStatus.PENDING || second.status() == KillStatus.DELIVERED, "a second kill is accepted: " + second.describe());
         assertTrue(second.awaitThreadEnd(DEADLINE), second.describe());
         ThreadKilledError died = assertInstanceOf(ThreadKilledError.class, victim.died.get());
         assertTrue(died.getMessage().contains("second"), died.getMessage());
