@@ -35,6 +35,7 @@ public final class CompatReport {
                 ratio(agent.wallMillis(), plain.wallMillis()), givenUp, verifyErrors,
                 failingInBoth.isEmpty() ? "none" : failingInBoth.size() + " (see below)");
         ROWS.add(row);
+        System.out.println("compat: " + row);
         for (String test : failingInBoth) {
             NOTES.add("- " + lib.title() + ", " + jdk + ": fails in both runs: " + test);
         }
@@ -73,6 +74,5 @@ public final class CompatReport {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        System.out.println("compat:\n" + md);
     }
 }
