@@ -620,9 +620,16 @@ final class CatchBlockExits {
             if (attached < 0 || !extent.get(attached)) {
                 return false;
             }
-            Object type = slot(localsAtFrame.get(frame), local);
-            if (!(type instanceof String || type == Opcodes.NULL)) {
-                overrides.computeIfAbsent(frame, k -> new HashMap<>()).put(local, "java/lang/Throwable");
+            // Not only the frame before this check: every frame of the catch block after its handler's own. A jump
+            // into the frame before the check may come from code under another frame of the block that has forgotten
+            // the variable too (its scope ended earlier), and the verifier checks each jump against the frame it
+            // reaches. Declaring the variable in all of them is sound for the same reason as in one.
+            for (Map.Entry<Integer, List<Object>> other : localsAtFrame.entrySet()) {
+                int real = realAtOrAfter[other.getKey()];
+                Object type = slot(other.getValue(), local);
+                if (real >= 0 && real != handler && extent.get(real) && !(type instanceof String || type == Opcodes.NULL)) {
+                    overrides.computeIfAbsent(other.getKey(), k -> new HashMap<>()).put(local, "java/lang/Throwable");
+                }
             }
             return true;
         }
