@@ -124,23 +124,24 @@ public enum Library {
 
     /** Where the runs and the report go ({@code target/compat}). */
     static Path reportsDir() {
-        String value = System.getProperty("compat.reports");
-        if (value == null || value.isBlank() || value.startsWith("${")) {
-            throw new IllegalStateException("system property compat.reports is not set: run the harness through Maven");
-        }
         try {
-            return Files.createDirectories(Path.of(value));
+            return Files.createDirectories(Path.of(property("compat.reports")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    static Path existing(String property) {
+    /** A system property Maven sets for the harness. */
+    static String property(String property) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank() || value.startsWith("${")) {
             throw new IllegalStateException("system property " + property + " is not set: run the harness through Maven");
         }
-        Path p = Path.of(value);
+        return value;
+    }
+
+    static Path existing(String property) {
+        Path p = Path.of(property(property));
         if (!Files.exists(p)) {
             throw new IllegalStateException(property + " does not exist: " + p);
         }

@@ -88,7 +88,7 @@ public final class SuiteRun {
         }
         classPath.add(library.jar().toString());
         classPath.add(testClasses.toString());
-        classPath.add(System.getProperty("compat.suite.classpath"));
+        classPath.add(Library.property("compat.suite.classpath"));
         command.add(String.join(File.pathSeparator, classPath));
         command.add("dev.killswitch.compat.child.SuiteMain");
         command.addAll(List.of("execute", "--disable-banner", "--disable-ansi-colors", "--details=summary",
