@@ -33,13 +33,54 @@ class CompatibilityTest {
         List<Arguments> suites = new ArrayList<>();
         for (Jdk jdk : Jdk.all()) {
             for (Library library : Library.selected()) {
-                suites.add(Arguments.of(jdk, library));
+                if (library.hasSuite()) {
+                    suites.add(Arguments.of(jdk, library));
+                }
             }
         }
         return suites.stream();
     }
 
-    @ParameterizedTest(name = "{1} on {0}")
+    static Stream<Arguments> jars() {
+        List<Arguments> jars = new ArrayList<>();
+        for (Jdk jdk : Jdk.all()) {
+            for (Library library : Library.selected()) {
+                if (!library.hasSuite()) {
+                    jars.add(Arguments.of(jdk, library));
+                }
+            }
+        }
+        return jars.stream();
+    }
+
+    /**
+     * Published jars without a suite here: every class of them is loaded and linked under {@code -Xverify:all}, once
+     * without the agent and once with it selecting each of their packages.
+     */
+    @ParameterizedTest(name = "{1} on {0}", allowZeroInvocations = true)
+    @MethodSource("jars")
+    void everyClassOfAPublishedJarVerifiesWithTheAgent(Jdk jdk, Library library) throws IOException {
+        jdk.require();
+        SuiteRun plain = SuiteRun.run(jdk, library, Mode.PLAIN);
+        SuiteRun agent = SuiteRun.run(jdk, library, Mode.AGENT);
+        List<String> verifyErrors = new ArrayList<>(plain.verifyErrors());
+        verifyErrors.addAll(agent.verifyErrors());
+        List<String> givenUp = agent.givenUp();
+        CompatReport.addJar(jdk, plain, agent, givenUp.size(), verifyErrors.size());
+        String where = " (the runs are in " + plain.dir().getParent() + ")";
+        assertAll(library + " on " + jdk,
+                () -> assertEquals("true", agent.result("agent.active"), "the agent accepted its arguments" + where),
+                () -> assertTrue(plain.number("sweep.classes") > 100 && plain.number("sweep.failed") < plain.number("sweep.classes") / 10,
+                        "the jar's classes did not load without the agent" + where),
+                () -> assertEquals(List.of(), limit(Comparison.sweepDifferences(plain.sweep(), agent.sweep())),
+                        "classes that load and link only without the agent" + where),
+                () -> assertEquals(List.of(), limit(verifyErrors), "VerifyErrors" + where),
+                () -> assertEquals(List.of(), givenUp, "classes or methods the agent left without kill points" + where),
+                () -> assertEquals(List.of(), limit(Comparison.uninstrumented(agent.sweep(), agent.instrumentedClasses())),
+                        "classes with code the agent did not instrument" + where));
+    }
+
+    @ParameterizedTest(name = "{1} on {0}", allowZeroInvocations = true)
     @MethodSource("suites")
     void theSameTestsPassWithTheAgent(Jdk jdk, Library library) throws IOException {
         jdk.require();
@@ -59,6 +100,7 @@ class CompatibilityTest {
 
         String where = " (the runs are in " + plain.dir().getParent() + ")";
         assertAll(library + " on " + jdk,
+                () -> assertEquals("true", agent.result("agent.active"), "the agent accepted its arguments" + where),
                 // the suite really ran, both times
                 () -> assertTrue(plain.tests().size() >= library.minimumTests(),
                         "only " + plain.tests().size() + " tests ran without the agent; expected at least " + library.minimumTests() + where),

@@ -13,6 +13,7 @@ import java.util.Set;
 public final class CompatReport {
     private static final List<String> ROWS = new ArrayList<>();
     private static final List<String> NOTES = new ArrayList<>();
+    private static final List<String> JARS = new ArrayList<>();
 
     private CompatReport() {
     }
@@ -42,6 +43,19 @@ public final class CompatReport {
         write();
     }
 
+    public static synchronized void addJar(Jdk jdk, SuiteRun plain, SuiteRun agent, int givenUp, int verifyErrors) {
+        String line = String.format(Locale.ROOT, "- %s, %s: %s classes loaded and linked with the agent (%s without), %d instrumented,"
+                        + " %s back-edge / %s method-entry / %s handler-entry / %s blocking-call kill points; classes given up %d,"
+                        + " VerifyErrors %d", plain.library().title(), jdk,
+                agent.sweep().values().stream().filter(o -> o.startsWith("ok")).count(),
+                plain.sweep().values().stream().filter(o -> o.startsWith("ok")).count(), agent.instrumentedClasses().size(),
+                agent.result("agent.BackEdgeKillPoints"), agent.result("agent.MethodEntryKillPoints"),
+                agent.result("agent.HandlerEntryKillPoints"), agent.result("agent.BlockingCallKillPoints"), givenUp, verifyErrors);
+        JARS.add(line);
+        System.out.println("compat: " + line);
+        write();
+    }
+
     private static String tally(SuiteRun run) {
         return String.format(Locale.ROOT, "%d run: %d passed, %d failed, %d skipped", run.tests().size(),
                 run.count(TestReports.Outcome.PASSED), run.count(TestReports.Outcome.FAILED), run.count(TestReports.Outcome.SKIPPED));
@@ -67,6 +81,10 @@ public final class CompatReport {
         if (!NOTES.isEmpty()) {
             md.append('\n');
             NOTES.forEach(n -> md.append(n).append('\n'));
+        }
+        if (!JARS.isEmpty()) {
+            md.append("\nPublished jars, every class loaded and linked:\n\n");
+            JARS.forEach(n -> md.append(n).append('\n'));
         }
         try {
             Path file = Library.reportsDir().resolve("report.md");

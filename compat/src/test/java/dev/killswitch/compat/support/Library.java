@@ -31,7 +31,12 @@ public enum Library {
             // as its build tells Surefire: GraalVM's JavaScript engine runs interpreted on a stock JDK, and may say so
             "-Dpolyglot.engine.WarnInterpreterOnly=false"),
     BSH("BeanShell 2.0b4 (Java 1.2, jsr/ret), workload", "bsh.**,com.acme.compat.bsh.**", "BeanShellSpinner", 25,
-            List.of("--include-classname", Library.SUREFIRE_DEFAULT));
+            List.of("--include-classname", Library.SUREFIRE_DEFAULT)),
+
+    // Published jars whose every class is only loaded and linked, with and without the agent: no suite of theirs runs
+    // here, but the verifier sees all of their code instrumented. Each was once rejected by it.
+    COMMONS_IO("commons-io 2.16.1 (classes only)"),
+    WOODSTOX("woodstox-core 7.1.0 (classes only)");
 
     /** Surefire's default includes ({@code Test*}, {@code *Test}, {@code *Tests}, {@code *TestCase}) as a class-name pattern. */
     static final String SUREFIRE_DEFAULT = "^(.*\\.)?(Test[^.]*|[^.]*Test|[^.]*Tests|[^.]*TestCase)$";
@@ -43,10 +48,14 @@ public enum Library {
     private final List<String> selection;
     private final List<String> jvmArgs;
 
+    Library(String title) {
+        this(title, null, null, 0, List.of());
+    }
+
     Library(String title, String include, String spinner, int minimumTests, List<String> selection, String... jvmArgs) {
         this.title = title;
         this.include = include;
-        this.spinner = "dev.killswitch.compat.child." + spinner;
+        this.spinner = spinner == null ? null : "dev.killswitch.compat.child." + spinner;
         this.minimumTests = minimumTests;
         this.selection = selection;
         this.jvmArgs = Arrays.asList(jvmArgs);
@@ -60,22 +69,36 @@ public enum Library {
         }
         List<Library> libraries = new ArrayList<>();
         for (String name : wanted.split(",")) {
-            libraries.add(valueOf(name.trim().toUpperCase(Locale.ROOT)));
+            libraries.add(valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
         }
         return libraries;
     }
 
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** True for a library whose own test suite runs; false for a jar whose classes are only loaded and linked. */
+    public boolean hasSuite() {
+        return spinner != null;
     }
 
     public String title() {
         return title;
     }
 
-    /** The agent's {@code include}: every package of the library and of its tests. */
+    /** The agent's {@code include}: every package of the library and of its tests (of a jar without a suite: each of its packages). */
     public String include() {
-        return include;
+        if (include != null) {
+            return include;
+        }
+        Set<String> packages = new TreeSet<>();
+        for (String name : classNames()) {
+            if (name.contains(".")) {
+                packages.add(name.substring(0, name.lastIndexOf('.')) + ".*");
+            }
+        }
+        return String.join(",", packages);
     }
 
     public String spinnerClass() {
@@ -96,6 +119,12 @@ public enum Library {
         return jvmArgs;
     }
 
+    /** What a jar without a suite needs besides itself to load and link: {@code compat.<id>.classpath}, maybe empty. */
+    public List<String> dependencies() {
+        String value = System.getProperty("compat." + id() + ".classpath", "");
+        return value.isBlank() || value.startsWith("${") ? List.of() : List.of(value.split(java.io.File.pathSeparator));
+    }
+
     /** The library's published jar. */
     public Path jar() {
         return existing("compat." + id() + ".jar");
@@ -112,7 +141,8 @@ public enum Library {
         try (ZipFile zip = new ZipFile(jar().toFile())) {
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
                 String name = e.nextElement().getName();
-                if (name.endsWith(".class") && !name.startsWith("META-INF/")) {
+                if (name.endsWith(".class") && !name.startsWith("META-INF/") && !name.endsWith("module-info.class")
+                        && !name.endsWith("package-info.class")) {
                     names.add(name.substring(0, name.length() - ".class".length()).replace('/', '.'));
                 }
             }

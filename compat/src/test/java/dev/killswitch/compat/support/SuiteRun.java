@@ -63,7 +63,7 @@ public final class SuiteRun {
         Path dir = Library.reportsDir().resolve(jdk.toString().replace(' ', '-')).resolve(library.id()).resolve(mode.id());
         deleteTree(dir);
         Path work = Files.createDirectories(dir.resolve("work"));
-        Path testClasses = layOut(library.tests(), work);
+        Path testClasses = library.hasSuite() ? layOut(library.tests(), work) : null;
 
         List<String> command = new ArrayList<>();
         command.add(jdk.java().toString());
@@ -76,24 +76,35 @@ public final class SuiteRun {
         if (mode == Mode.AGENT) {
             command.add("-javaagent:" + Library.existing("agent.jar") + "=include=" + library.include() + ";debug=true");
         }
-        command.add("-Dcompat.spinner=" + library.spinnerClass());
-        command.add("-Dcompat.sweep=" + library.jar() + File.pathSeparator + testClasses);
         command.add("-Dcompat.results=" + dir.resolve("results.properties"));
         command.add("-Dcompat.sweepResults=" + dir.resolve("sweep.txt"));
-        command.add("-cp");
         List<String> classPath = new ArrayList<>();
         classPath.add(Library.existing("compat.launcher.classes").toString());
         if (mode == Mode.PLAIN) {
             classPath.add(Library.existing("agent.jar").toString()); // the public API, inactive without -javaagent
         }
         classPath.add(library.jar().toString());
-        classPath.add(testClasses.toString());
-        classPath.add(Library.property("compat.suite.classpath"));
+        if (library.hasSuite()) {
+            classPath.add(testClasses.toString());
+            command.add("-Dcompat.spinner=" + library.spinnerClass());
+            command.add("-Dcompat.sweep=" + library.jar() + File.pathSeparator + testClasses);
+        }
+        if (library.hasSuite()) {
+            classPath.add(Library.property("compat.suite.classpath"));
+        } else {
+            classPath.addAll(library.dependencies());
+        }
+        command.add("-cp");
         command.add(String.join(File.pathSeparator, classPath));
-        command.add("dev.killswitch.compat.child.SuiteMain");
-        command.addAll(List.of("execute", "--disable-banner", "--disable-ansi-colors", "--details=summary",
-                "--reports-dir=" + dir.resolve("reports"), "--scan-classpath=" + testClasses));
-        command.addAll(library.selection());
+        if (library.hasSuite()) {
+            command.add("dev.killswitch.compat.child.SuiteMain");
+            command.addAll(List.of("execute", "--disable-banner", "--disable-ansi-colors", "--details=summary",
+                    "--reports-dir=" + dir.resolve("reports"), "--scan-classpath=" + testClasses));
+            command.addAll(library.selection());
+        } else {
+            command.add("dev.killswitch.compat.child.SweepMain");
+            command.add(library.jar().toString());
+        }
 
         ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile())
                 .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile());
@@ -236,6 +247,9 @@ public final class SuiteRun {
                 found.add("sweep: " + name + ": " + outcome);
             }
         });
+        if (!Files.isDirectory(dir.resolve("reports"))) {
+            return found;
+        }
         try (Stream<Path> reports = Files.list(dir.resolve("reports"))) {
             for (Path report : reports.toList()) {
                 try (var in = Files.lines(report, StandardCharsets.UTF_8)) {

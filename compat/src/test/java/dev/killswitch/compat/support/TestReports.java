@@ -41,7 +41,7 @@ public final class TestReports {
     }
 
     private static void read(InputStream in, Map<String, Outcome> tests) throws XMLStreamException {
-        XMLInputFactory factory = XMLInputFactory.newFactory();
+        XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         XMLStreamReader xml = factory.createXMLStreamReader(in);
         String fallbackName = null;
