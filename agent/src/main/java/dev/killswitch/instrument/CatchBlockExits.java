@@ -1,9 +1,7 @@
 package dev.killswitch.instrument;
 
 import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
-import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.IntInsnNode;
@@ -20,9 +18,7 @@ import org.objectweb.asm.tree.VarInsnNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Makes catch blocks give a kill back: wherever a catch block ends without throwing, a check re-raises
@@ -117,9 +113,9 @@ final class CatchBlockExits {
             return;
         }
         successors = successors();
-        int[] idom = Dominators.of(successors);
-        int[][] children = Dominators.children(idom);
-        FrameLocals frames = FrameLocals.of(method, owner, nodes);
+        int[] idom = CatchBlockDominators.of(successors);
+        int[][] children = CatchBlockDominators.children(idom);
+        CatchBlockFrames frames = CatchBlockFrames.of(method, owner, nodes);
         List<Integer> handlers = new ArrayList<>();
         for (TryCatchBlockNode block : method.tryCatchBlocks) {
             int h = realOf(block.handler);
@@ -130,7 +126,7 @@ final class CatchBlockExits {
         // Inner catch blocks first, so that an exit leaving several of them checks the innermost first.
         List<Plan> plans = new ArrayList<>();
         for (int h : handlers) {
-            Plan plan = plan(h, Dominators.subtree(children, h), frames);
+            Plan plan = plan(h, CatchBlockDominators.subtree(children, h), frames);
             if (plan != null) {
                 plans.add(plan);
             }
@@ -160,7 +156,7 @@ final class CatchBlockExits {
         }
     }
 
-    private Plan plan(int h, BitSet extent, FrameLocals frames) {
+    private Plan plan(int h, BitSet extent, CatchBlockFrames frames) {
         AbstractInsnNode first = real[h];
         String where = "handler at " + describe(first);
         if (first.getOpcode() != Opcodes.ASTORE) {
@@ -423,308 +419,4 @@ final class CatchBlockExits {
         return succ;
     }
 
-    /** Immediate dominators over a graph of ints, node 0 the entry (Cooper, Harvey and Kennedy). */
-    static final class Dominators {
-        private Dominators() {
-        }
-
-        /** @return the immediate dominator of each node, -1 for unreachable ones, the entry its own */
-        static int[] of(int[][] successors) {
-            int n = successors.length;
-            int[] order = new int[n]; // postorder number
-            Arrays.fill(order, -1);
-            int[] postorder = new int[n];
-            int count = 0;
-            int[] stack = new int[n];
-            int[] next = new int[n];
-            int top = 0;
-            stack[top++] = 0;
-            order[0] = -2; // on the stack
-            while (top > 0) {
-                int v = stack[top - 1];
-                if (next[v] < successors[v].length) {
-                    int w = successors[v][next[v]++];
-                    if (order[w] == -1) {
-                        order[w] = -2;
-                        stack[top++] = w;
-                    }
-                } else {
-                    top--;
-                    order[v] = count;
-                    postorder[count++] = v;
-                }
-            }
-            int[] predCount = new int[n];
-            for (int v = 0; v < n; v++) {
-                if (order[v] >= 0) {
-                    for (int w : successors[v]) {
-                        predCount[w]++;
-                    }
-                }
-            }
-            int[][] preds = new int[n][];
-            for (int v = 0; v < n; v++) {
-                preds[v] = new int[predCount[v]];
-                predCount[v] = 0;
-            }
-            for (int v = 0; v < n; v++) {
-                if (order[v] >= 0) {
-                    for (int w : successors[v]) {
-                        preds[w][predCount[w]++] = v;
-                    }
-                }
-            }
-            int[] idom = new int[n];
-            Arrays.fill(idom, -1);
-            idom[0] = 0;
-            boolean changed = true;
-            while (changed) {
-                changed = false;
-                for (int k = count - 1; k >= 0; k--) { // reverse postorder
-                    int v = postorder[k];
-                    if (v == 0) {
-                        continue;
-                    }
-                    int dom = -1;
-                    for (int p : preds[v]) {
-                        if (idom[p] < 0) {
-                            continue;
-                        }
-                        dom = dom < 0 ? p : intersect(p, dom, idom, order);
-                    }
-                    if (dom >= 0 && idom[v] != dom) {
-                        idom[v] = dom;
-                        changed = true;
-                    }
-                }
-            }
-            return idom;
-        }
-
-        private static int intersect(int a, int b, int[] idom, int[] order) {
-            while (a != b) {
-                while (order[a] < order[b]) {
-                    a = idom[a];
-                }
-                while (order[b] < order[a]) {
-                    b = idom[b];
-                }
-            }
-            return a;
-        }
-
-        static int[][] children(int[] idom) {
-            int[] count = new int[idom.length];
-            for (int v = 1; v < idom.length; v++) {
-                if (idom[v] >= 0 && idom[v] != v) {
-                    count[idom[v]]++;
-                }
-            }
-            int[][] children = new int[idom.length][];
-            for (int v = 0; v < idom.length; v++) {
-                children[v] = new int[count[v]];
-                count[v] = 0;
-            }
-            for (int v = 1; v < idom.length; v++) {
-                if (idom[v] >= 0 && idom[v] != v) {
-                    children[idom[v]][count[idom[v]]++] = v;
-                }
-            }
-            return children;
-        }
-
-        /** The nodes {@code root} dominates, itself included. */
-        static BitSet subtree(int[][] children, int root) {
-            BitSet out = new BitSet();
-            int[] stack = new int[children.length];
-            int top = 0;
-            stack[top++] = root;
-            while (top > 0) {
-                int v = stack[--top];
-                out.set(v);
-                for (int c : children[v]) {
-                    stack[top++] = c;
-                }
-            }
-            return out;
-        }
-    }
-
-    /**
-     * The local-variable types that the method's stack-map frames declare, enough to know whether a
-     * check may load the caught exception at a given place. Frames are read as the class file has them
-     * (compressed), from the method's implicit first frame on.
-     */
-    static final class FrameLocals {
-        /** For each node: the index of the last frame at or before it, or -1. */
-        private final int[] lastFrame;
-        private final Map<Integer, List<Object>> localsAtFrame;
-
-        private FrameLocals(int[] lastFrame, Map<Integer, List<Object>> localsAtFrame) {
-            this.lastFrame = lastFrame;
-            this.localsAtFrame = localsAtFrame;
-        }
-
-        static FrameLocals of(MethodNode method, String owner, AbstractInsnNode[] nodes) {
-            List<Object> locals = initial(method, owner);
-            int[] lastFrame = new int[nodes.length];
-            Map<Integer, List<Object>> at = new HashMap<>();
-            int last = -1;
-            for (int i = 0; i < nodes.length; i++) {
-                if (nodes[i] instanceof FrameNode) {
-                    FrameNode f = (FrameNode) nodes[i];
-                    switch (f.type) {
-                        case Opcodes.F_NEW:
-                        case Opcodes.F_FULL:
-                            locals = new ArrayList<>(f.local == null ? List.of() : f.local);
-                            break;
-                        case Opcodes.F_APPEND:
-                            locals = new ArrayList<>(locals);
-                            locals.addAll(f.local);
-                            break;
-                        case Opcodes.F_CHOP:
-                            locals = new ArrayList<>(locals.subList(0, Math.max(0, locals.size() - f.local.size())));
-                            break;
-                        default: // F_SAME, F_SAME1
-                            break;
-                    }
-                    at.put(i, locals);
-                    last = i;
-                }
-                lastFrame[i] = last;
-            }
-            return new FrameLocals(lastFrame, at);
-        }
-
-        /**
-         * Makes sure the verifier sees a reference in {@code local} right at node {@code at}, inside the
-         * extent of a catch block whose handler, at real instruction {@code handler}, stores what it caught
-         * there (at node {@code store}) and never again. Where a frame inside the extent has forgotten the
-         * variable (its scope ended), the frame is made to declare it again: every path into that frame
-         * comes from the handler, so the variable holds the caught exception there.
-         *
-         * @return false if that cannot be shown (code laid out unusually), and nothing was changed
-         */
-        boolean keepReference(int at, int store, int local, int handler, BitSet extent, int[] realAtOrAfter) {
-            if (localsAtFrame.isEmpty()) {
-                return true; // no stack-map frames (class files before Java 6): the verifier infers types
-            }
-            int frame = lastFrame[at];
-            if (frame < 0) {
-                return false;
-            }
-            int attached = realAtOrAfter[frame];
-            if (attached == handler) {
-                return at >= store; // the handler's own frame, then the store
-            }
-            if (attached < 0 || !extent.get(attached)) {
-                return false;
-            }
-            // Not only the frame before this check: every frame of the catch block after its handler's own. A jump
-            // into the frame before the check may come from code under another frame of the block that has forgotten
-            // the variable too (its scope ended earlier), and the verifier checks each jump against the frame it
-            // reaches. Declaring the variable in all of them is sound for the same reason as in one.
-            for (Map.Entry<Integer, List<Object>> other : localsAtFrame.entrySet()) {
-                int real = realAtOrAfter[other.getKey()];
-                Object type = slot(other.getValue(), local);
-                if (real >= 0 && real != handler && extent.get(real) && !(type instanceof String || type == Opcodes.NULL)) {
-                    overrides.computeIfAbsent(other.getKey(), k -> new HashMap<>()).put(local, "java/lang/Throwable");
-                }
-            }
-            return true;
-        }
-
-        private final Map<Integer, Map<Integer, Object>> overrides = new HashMap<>();
-
-        /**
-         * Writes the frames that must declare caught exceptions again as full frames, and the frame after
-         * each of them as a full frame too, since it may have been written relative to it.
-         */
-        void rewrite(AbstractInsnNode[] nodes) {
-            if (overrides.isEmpty()) {
-                return;
-            }
-            boolean previousChanged = false;
-            for (int i = 0; i < nodes.length; i++) {
-                if (!(nodes[i] instanceof FrameNode)) {
-                    continue;
-                }
-                Map<Integer, Object> changes = overrides.get(i);
-                if (changes == null && !previousChanged) {
-                    continue;
-                }
-                FrameNode f = (FrameNode) nodes[i];
-                List<Object> locals = localsAtFrame.get(i);
-                if (changes != null) {
-                    for (Map.Entry<Integer, Object> change : changes.entrySet()) {
-                        locals = withSlot(locals, change.getKey(), change.getValue());
-                    }
-                }
-                List<Object> stack = f.type == Opcodes.F_SAME1 || f.type == Opcodes.F_FULL || f.type == Opcodes.F_NEW
-                        ? (f.stack == null ? List.of() : f.stack) : List.of();
-                f.type = Opcodes.F_FULL;
-                f.local = new ArrayList<>(locals);
-                f.stack = new ArrayList<>(stack);
-                previousChanged = changes != null;
-            }
-        }
-
-        private static List<Object> withSlot(List<Object> locals, int local, Object type) {
-            List<Object> out = new ArrayList<>(locals.size() + 1);
-            int slot = 0;
-            boolean done = false;
-            for (Object t : locals) {
-                out.add(slot == local ? type : t);
-                done |= slot == local;
-                slot += t == Opcodes.LONG || t == Opcodes.DOUBLE ? 2 : 1;
-            }
-            for (; !done; slot++) {
-                out.add(slot == local ? type : Opcodes.TOP);
-                done = slot == local;
-            }
-            return out;
-        }
-
-        private static Object slot(List<Object> locals, int local) {
-            int slot = 0;
-            for (Object type : locals) {
-                if (slot == local) {
-                    return type;
-                }
-                slot += type == Opcodes.LONG || type == Opcodes.DOUBLE ? 2 : 1;
-            }
-            return Opcodes.TOP;
-        }
-
-        private static List<Object> initial(MethodNode method, String owner) {
-            List<Object> locals = new ArrayList<>();
-            if ((method.access & Opcodes.ACC_STATIC) == 0) {
-                locals.add("<init>".equals(method.name) ? Opcodes.UNINITIALIZED_THIS : owner);
-            }
-            for (Type t : Type.getArgumentTypes(method.desc)) {
-                switch (t.getSort()) {
-                    case Type.BOOLEAN:
-                    case Type.BYTE:
-                    case Type.CHAR:
-                    case Type.SHORT:
-                    case Type.INT:
-                        locals.add(Opcodes.INTEGER);
-                        break;
-                    case Type.FLOAT:
-                        locals.add(Opcodes.FLOAT);
-                        break;
-                    case Type.LONG:
-                        locals.add(Opcodes.LONG);
-                        break;
-                    case Type.DOUBLE:
-                        locals.add(Opcodes.DOUBLE);
-                        break;
-                    default:
-                        locals.add(t.getInternalName());
-                        break;
-                }
-            }
-            return locals;
-        }
-    }
 }
