@@ -95,7 +95,7 @@ class CatchExitTest {
     void eachLevelOfARecursionCatchesOnceAndTheKillReachesTheTop() throws Exception {
         Class<?> swallowers = swallowers(17);
         Method recurse = swallowers.getMethod("recurse", int.class);
-        Victim victim = Victim.start("recursion", () -> recurse.invoke(null, 0));
+        KillDeliveryTest.Victim victim = KillDeliveryTest.Victim.start("recursion", () -> recurse.invoke(null, 0));
         awaitProgress(swallowers);
         KillHandle handle = Killswitch.kill(victim.thread, "recursion");
         assertTrue(handle.awaitThreadEnd(DEADLINE), handle.describe());
@@ -111,7 +111,7 @@ class CatchExitTest {
     void aFinallyBlockThatNeverEndsIsEndedByASecondKill() throws Exception {
         Class<?> swallowers = swallowers(17);
         Method stubborn = swallowers.getMethod("stubbornFinally");
-        Victim victim = Victim.start("stubborn", () -> stubborn.invoke(null));
+        KillDeliveryTest.Victim victim = KillDeliveryTest.Victim.start("stubborn", () -> stubborn.invoke(null));
         awaitProgress(swallowers);
         KillHandle first = Killswitch.kill(victim.thread, "first");
         assertTrue(first.awaitDelivery(DEADLINE), first.describe());
@@ -132,7 +132,7 @@ class CatchExitTest {
         Class<?> swallowing = new TransformingClassLoader(Map.of(OldClassFiles.SWALLOWING, OldClassFiles.swallowingLoop(version)),
                 "com.acme.old.*").loadClass(OldClassFiles.SWALLOWING);
         Method run = swallowing.getMethod("run");
-        Victim victim = Victim.start("old-swallower", () -> run.invoke(null));
+        KillDeliveryTest.Victim victim = KillDeliveryTest.Victim.start("old-swallower", () -> run.invoke(null));
         java.lang.reflect.Field progress = swallowing.getField("progress");
         long start = progress.getLong(null);
         await().atMost(Duration.ofSeconds(5)).until(() -> progress.getLong(null) > start + 1);
@@ -152,7 +152,7 @@ class CatchExitTest {
         Method ordinary = swallowers.getMethod("ordinary", int.class);
         Method swallowInLoop = swallowers.getMethod("swallowInLoop");
         AtomicReference<Object> afterwards = new AtomicReference<>();
-        Victim victim = Victim.start("killed-then-reused", () -> {
+        KillDeliveryTest.Victim victim = KillDeliveryTest.Victim.start("killed-then-reused", () -> {
             try {
                 swallowInLoop.invoke(null);
             } catch (InvocationTargetException e) {
@@ -170,7 +170,7 @@ class CatchExitTest {
     void theKillThatIsRaisedAgainIsTheSameError() throws Exception {
         Class<?> swallowers = swallowers(17);
         Method m = swallowers.getMethod("swallowInLoop");
-        Victim victim = Victim.start("same-error", () -> m.invoke(null));
+        KillDeliveryTest.Victim victim = KillDeliveryTest.Victim.start("same-error", () -> m.invoke(null));
         awaitProgress(swallowers);
         long before = KillStats.reraised();
         KillHandle handle = Killswitch.kill(victim.thread, "same");
@@ -193,7 +193,7 @@ class CatchExitTest {
     private static Outcome killOnce(Class<?> swallowers, String scenario, int mode) throws Exception {
         swallowers.getField("mode").setInt(null, mode);
         Method m = swallowers.getMethod(scenario);
-        Victim victim = Victim.start(scenario, () -> m.invoke(null));
+        KillDeliveryTest.Victim victim = KillDeliveryTest.Victim.start(scenario, () -> m.invoke(null));
         awaitProgress(swallowers);
         KillHandle handle = Killswitch.kill(victim.thread, scenario);
         assertTrue(handle.awaitThreadEnd(DEADLINE), scenario + " mode " + mode + ": " + handle.describe() + "; events "
@@ -212,30 +212,5 @@ class CatchExitTest {
         java.lang.reflect.Field progress = swallowers.getField("progress");
         long start = progress.getLong(null);
         await().atMost(Duration.ofSeconds(5)).until(() -> progress.getLong(null) > start + 1);
-    }
-
-    /** A thread that runs reflective fixture code and records what it died of. */
-    private static final class Victim {
-        final Thread thread;
-        final AtomicReference<Throwable> died = new AtomicReference<>();
-
-        private Victim(String name, KillDeliveryTest.ThrowingCallable body) {
-            this.thread = new Thread(() -> {
-                try {
-                    body.call();
-                } catch (InvocationTargetException e) {
-                    died.set(e.getCause());
-                } catch (Throwable t) {
-                    died.set(t);
-                }
-            }, name);
-            thread.setDaemon(true);
-        }
-
-        static Victim start(String name, KillDeliveryTest.ThrowingCallable body) {
-            Victim v = new Victim(name, body);
-            v.thread.start();
-            return v;
-        }
     }
 }
