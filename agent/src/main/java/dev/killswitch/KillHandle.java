@@ -40,15 +40,24 @@ public interface KillHandle {
     boolean hasThreadEnded();
 
     /**
-     * For a request refused with {@link KillStatus#ALREADY_BEING_KILLED}, the earlier request that is
-     * still pending; empty otherwise.
+     * For a request that ended {@link KillStatus#ALREADY_BEING_KILLED}, the kill of the same thread it
+     * coalesced with (pending, or delivered and still unwinding the thread); empty otherwise.
      */
     Optional<KillHandle> pendingKill();
 
     /**
+     * Cancels the kill if it has not been delivered yet. The thread then runs on as if it had never been
+     * asked; only a wake-up it may have had already (an interrupt, if it was waiting) cannot be undone.
+     *
+     * @return true if this call cancelled it; false if it was delivered, refused or over already
+     */
+    boolean cancel();
+
+    /**
      * While the kill is pending, why it has not landed, read from the thread's stack now: in code
-     * without kill points (which frame), in native code, BLOCKED on a monitor (held by which thread), or
-     * not alive. Empty once the kill is delivered, refused or over.
+     * without kill points (which frame), in native code, BLOCKED on a monitor (held by which thread),
+     * running cleanup code that the kill waits for, or not alive. Empty once the kill is delivered,
+     * refused or over.
      */
     Optional<String> whyNotDelivered();
 

@@ -11,8 +11,10 @@ import java.util.concurrent.TimeoutException;
  * Kills threads that run selected code. This is the whole public API.
  *
  * <p>{@code kill} marks the thread and returns at once; the thread throws {@link ThreadKilledError}
- * at its next kill point: a loop back-edge, method entry or exception-handler entry in a class the
- * agent instrumented. The kill also interrupts the thread, so interruptible waits wake up.
+ * at its next kill point: a loop back-edge or method entry in a class the agent instrumented, or a
+ * blocking call made there. A kill never lands inside a {@code catch} or {@code finally} block: it waits
+ * until the block has done its work, so cleanup always runs. A waiting thread is woken with an interrupt.
+ * A thread with no selected code on its stack is left alone.
  *
  * <p>Without the agent (or with a configuration the agent rejected) every method still works and
  * says so: kills are refused with {@link KillStatus#AGENT_INACTIVE}.
@@ -30,10 +32,39 @@ public final class Killswitch {
      * @throws NullPointerException if {@code thread} is null
      */
     public static KillHandle kill(Thread thread, String reason) {
+        return kill(thread, reason, new KillOption[0]);
+    }
+
+    /**
+     * {@link #kill(Thread, String)} with options: {@link KillOption#ESCALATE} to land even inside cleanup
+     * code that hangs, {@link KillOption#WAIT_FOR_SELECTED_CODE} to wait for a thread that runs no selected
+     * code now.
+     *
+     * @throws NullPointerException if {@code thread} or an option is null
+     */
+    public static KillHandle kill(Thread thread, String reason, KillOption... options) {
         if (thread == null) {
             throw new NullPointerException("thread");
         }
-        return KillRuntime.kill(thread, reason == null ? "no reason given" : reason);
+        boolean escalate = false;
+        boolean waitForSelectedCode = false;
+        for (KillOption o : options) {
+            if (o == null) {
+                throw new NullPointerException("option");
+            }
+            escalate |= o == KillOption.ESCALATE;
+            waitForSelectedCode |= o == KillOption.WAIT_FOR_SELECTED_CODE;
+        }
+        return KillRuntime.kill(thread, reason == null ? "no reason given" : reason, escalate, waitForSelectedCode);
+    }
+
+    /**
+     * Cancels the pending kill of {@code thread}, if there is one (see {@link KillHandle#cancel()}).
+     *
+     * @return true if a pending kill was cancelled
+     */
+    public static boolean cancelKill(Thread thread) {
+        return thread != null && KillRuntime.cancel(thread);
     }
 
     /** True while a kill of {@code thread} has been requested and not yet delivered. */

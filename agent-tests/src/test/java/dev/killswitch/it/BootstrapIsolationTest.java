@@ -82,9 +82,11 @@ class BootstrapIsolationTest {
         }
         assertTrue(loaders.containsKey("dev.killswitch.instrument.KillPointTransformer"), loaders.keySet().toString());
         assertTrue(loaders.keySet().stream().anyMatch(c -> c.startsWith("dev.killswitch.shaded.asm.")), loaders.keySet().toString());
-        assertTrue(bootstrapClasses >= 5 && bootstrapClasses <= 25, "bootstrap classes: " + bootstrapClasses);
-        // The API, the kill points, the blocking-call replacements and the catch-exit checks; the rest stays hidden.
-        assertTrue(bootstrapBytes < 80 * 1024, "bootstrap bytes: " + bootstrapBytes);
+        // The API, the kill points, the blocking-call replacements, the checks where catch and finally blocks end and
+        // the victim's side of a landing, all loaded when the agent starts (a class first initialised near a victim's
+        // stack limit would stay broken); the rest stays hidden.
+        assertTrue(bootstrapClasses >= 5 && bootstrapClasses <= 40, "bootstrap classes: " + bootstrapClasses);
+        assertTrue(bootstrapBytes < 150 * 1024, "bootstrap bytes: " + bootstrapBytes);
         System.out.printf("%s: %d agent classes on the bootstrap loader, %d bytes%n", jdk, bootstrapClasses, bootstrapBytes);
     }
 }

@@ -94,6 +94,18 @@ class CliTest {
             assertEquals(1, onMonitor.exit, onMonitor.toString());
             assertTrue(onMonitor.out.contains("thread " + blocked + " \"blocked\" did not die within 500 ms: it is BLOCKED"), onMonitor.toString());
             assertTrue(onMonitor.out.contains("held by thread " + holder + " \"holder\""), onMonitor.toString());
+            assertTrue(onMonitor.out.contains("java -jar killswitch-agent.jar cancel PID " + blocked + " cancels it"), onMonitor.toString());
+
+            // Cancelled, then asked for again, escalated this time (the same kill, as far as a monitor wait goes).
+            Cli.Result cancelled = Cli.run(jdk, "cancel", pid, Long.toString(blocked));
+            assertEquals(0, cancelled.exit, cancelled.toString());
+            assertEquals("the pending kill of thread " + blocked + " \"blocked\" is cancelled", cancelled.out.strip(), cancelled.toString());
+            Cli.Result nothing = Cli.run(jdk, "cancel", pid, Long.toString(blocked));
+            assertEquals(1, nothing.exit, nothing.toString());
+            assertTrue(nothing.out.contains("has no pending kill to cancel"), nothing.toString());
+            Cli.Result escalated = Cli.run(jdk, "kill", pid, Long.toString(blocked), "--escalate", "--wait", "0");
+            assertEquals(0, escalated.exit, escalated.toString());
+            assertTrue(escalated.out.contains("(escalated) pending"), escalated.toString());
 
             // Killing the holder frees the monitor; the pending kill then lands too.
             Cli.Result freed = Cli.run(jdk, "kill", pid, "holder|blocked");
@@ -114,6 +126,7 @@ class CliTest {
         try (ChildJvm target = JmxControlTest.target(jdk)) {
             String pid = Long.toString(target.pid());
             target.ask("START survivor com.acme.control.Runaways callLoop", "STARTED");
+            target.ask("START " + "a".repeat(40) + " com.acme.control.Runaways callLoop", "STARTED");
 
             expect(jdk, 2, "Usage: java -jar killswitch-agent.jar COMMAND PID", false);
             Cli.Result help = Cli.run(jdk, "--help");
@@ -127,10 +140,17 @@ class CliTest {
             expect(jdk, 2, "killswitch: not a thread id or a regular expression: Unclosed group in \"(\"", true, "kill", pid, "(");
             expect(jdk, 2, "killswitch: unknown option --force", true, "kill", pid, "1", "--force");
 
+            expect(jdk, 2, "killswitch: the name pattern \"((a+)+)+b\" needed more than 1,000,000 steps to match the thread name \""
+                    + "a".repeat(40) + "\"", true, "kill", pid, "((a+)+)+b");
+            expect(jdk, 2, "killswitch: --escalate and --wait-for-selected-code do not go together", true, "kill", pid, "1",
+                    "--escalate", "--wait-for-selected-code");
+            expect(jdk, 2, "killswitch: cancel takes one thread id after the process id", true, "cancel", pid);
+            expect(jdk, 6, "no live thread with id 987654321", false, "cancel", pid, "987654321");
             expect(jdk, 6, "no live thread with id 987654321", false, "kill", pid, "987654321");
             expect(jdk, 6, "no live thread's name matches \"nobody\"", false, "kill", pid, "nobody");
             long system = systemThread(jdk, pid);
-            expect(jdk, 6, "is a JVM system thread (thread group \"system\") and is not killed", false, "kill", pid, Long.toString(system));
+            expect(jdk, 6, "refused: it is a JVM system thread (thread group \"system\"), which is never killed", false, "kill", pid,
+                    Long.toString(system));
 
             long ended = ProcessHandle.current().pid();
             try (ChildJvm gone = ChildJvm.with(jdk.require()).withoutAgentJar().main(PlainApp.class).start()) {

@@ -107,7 +107,8 @@ class JmxControlTest {
 
                 long system = systemThreadId(client);
                 String refused = client.ask("KILL " + system + " why", "ANSWER").get("text");
-                assertTrue(refused.matches("thread " + system + " \".+\" is a JVM system thread \\(thread group \"system\"\\) and is not killed"), refused);
+                assertTrue(refused.matches("kill of thread " + system + " \".+\" refused: it is a JVM system thread \\(thread group"
+                        + " \"system\"\\), which is never killed"), refused);
                 String byName = client.ask("KILL_BY_NAME Reference.* why", "ANSWER").get("text");
                 assertTrue(byName.contains("1 JVM system or agent thread(s) matched too and were left alone"), byName);
 
@@ -115,6 +116,47 @@ class JmxControlTest {
                 assertEquals(0, attributes.number("KillsRequested"), "no bad request reached the kill machinery: " + attributes);
             }
             assertTrue(target.ask("ALIVE? survivor", "ALIVE").flag("alive"), target.describe());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aNamePatternThatBacktracksWithoutEndIsStoppedAndSaysSoAndNothingIsKilled(Jdk jdk) {
+        try (ChildJvm target = target(jdk)) {
+            String forty = "a".repeat(40);
+            target.ask("START " + forty + " com.acme.control.Runaways callLoop", "STARTED");
+            try (ChildJvm client = client(jdk, target)) {
+                String answer = client.ask("KILL_BY_NAME ((a+)+)+b why", "ANSWER").get("text");
+                assertTrue(answer.startsWith("the name pattern \"((a+)+)+b\" needed more than 1,000,000 steps to match the thread name \""
+                        + forty + "\""), answer);
+                assertTrue(answer.endsWith("nothing was killed: write a simpler pattern"), answer);
+                assertEquals(0, client.ask("ATTRIBUTES", "ATTRIBUTES").number("KillsRequested"));
+            }
+            assertTrue(target.ask("ALIVE? " + forty, "ALIVE").flag("alive"), target.describe());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aPendingKillIsCancelledOverJmxAndTheThreadRunsOnAndAnEscalationLands(Jdk jdk) {
+        try (ChildJvm target = target(jdk)) {
+            target.ask("START holder com.acme.blocking.MonitorCase hold", "STARTED");
+            target.askUntil("ALIVE? holder", "ALIVE", l -> l.get("state").equals("TIMED_WAITING"), Duration.ofSeconds(10));
+            long blocked = target.ask("START blocked com.acme.blocking.MonitorCase enter", "STARTED").number("id");
+            target.askUntil("ALIVE? blocked", "ALIVE", l -> l.get("state").equals("BLOCKED"), Duration.ofSeconds(10));
+            try (ChildJvm client = client(jdk, target)) {
+                assertTrue(client.ask("KILL " + blocked + " to be cancelled", "ANSWER").get("text").contains("pending"));
+                assertEquals("the pending kill of thread " + blocked + " \"blocked\" is cancelled", client.ask("CANCEL " + blocked, "ANSWER").get("text"));
+                assertEquals("CANCELLED", client.ask("STATUS " + blocked, "STATUS").get("status"));
+                assertEquals("thread " + blocked + " \"blocked\" has no pending kill to cancel", client.ask("CANCEL " + blocked, "ANSWER").get("text"));
+                target.ask("RELEASE", "RELEASED");
+                target.askUntil("ALIVE? blocked", "ALIVE", l -> l.get("state").equals("RUNNABLE"), Duration.ofSeconds(10));
+                assertTrue(target.ask("ALIVE? blocked", "ALIVE").flag("alive"), "the cancelled kill did not land: " + target.describe());
+
+                String escalated = client.ask("ESCALATE " + blocked + " escalated", "ANSWER").get("text");
+                assertTrue(escalated.contains("delivered"), escalated);
+                assertEquals("blocked", target.awaitEvent("DIED").get("name"));
+            }
         }
     }
 

@@ -53,8 +53,9 @@ public final class AgentInstaller {
         }
         TransformReporter reporter = new TransformReporter(config.debug(), out);
         ClassSelector selector = new ClassSelector(config.include(), config.exclude());
-        instrumentation.addTransformer(new KillPointTransformer(selector, reporter, instrumentation), true);
+        // The retrofits first: the kill-point transformer must see their code to know where cleanup code is.
         RetrofitInstaller.install(config, selector, reporter, instrumentation, attached, out);
+        instrumentation.addTransformer(new KillPointTransformer(selector, reporter, instrumentation), true);
         KillRuntime.activate(config.debug());
         int retransformed = attached ? Retransformer.retransformLoaded(instrumentation, selector) : 0;
         out.println("killswitch: active, " + config.describe() + " (Java " + System.getProperty("java.version") + ")"

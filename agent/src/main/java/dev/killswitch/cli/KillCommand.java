@@ -1,6 +1,7 @@
 package dev.killswitch.cli;
 
 import dev.killswitch.control.KillView;
+import dev.killswitch.control.NamePatterns;
 import dev.killswitch.control.KillswitchMXBean;
 import dev.killswitch.control.ThreadView;
 
@@ -17,8 +18,9 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * {@code kill PID ID|NAME-REGEX [--reason TEXT] [--wait DURATION]}: asks the agent to kill, then
- * follows each kill until its thread has died or the wait is over, and says where it landed, or why not.
+ * {@code kill PID ID|NAME-REGEX [--reason TEXT] [--wait DURATION] [--escalate | --wait-for-selected-code]}:
+ * asks the agent to kill, then follows each kill until its thread has died or the wait is over, and says
+ * where it landed, or why not.
  */
 final class KillCommand implements KillswitchCli.Command {
     static final Duration DEFAULT_WAIT = Duration.ofSeconds(5);
@@ -30,9 +32,15 @@ final class KillCommand implements KillswitchCli.Command {
         String target = null;
         String reason = DEFAULT_REASON;
         Duration wait = DEFAULT_WAIT;
+        String option = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.equals("--reason") || a.equals("--wait")) {
+            if (a.equals("--escalate") || a.equals("--wait-for-selected-code")) {
+                if (option != null && !option.equals(a)) {
+                    throw new CliException(ExitCodes.USAGE, "--escalate and --wait-for-selected-code do not go together");
+                }
+                option = a;
+            } else if (a.equals("--reason") || a.equals("--wait")) {
                 if (i + 1 == args.size()) {
                     throw new CliException(ExitCodes.USAGE, a + " needs a value");
                 }
@@ -47,7 +55,8 @@ final class KillCommand implements KillswitchCli.Command {
             } else if (a.startsWith("--wait=")) {
                 wait = Durations.parse(a.substring("--wait=".length()));
             } else if (a.startsWith("--")) {
-                throw new CliException(ExitCodes.USAGE, "unknown option " + a + " (kill takes --reason TEXT and --wait DURATION)");
+                throw new CliException(ExitCodes.USAGE, "unknown option " + a
+                        + " (kill takes --reason TEXT, --wait DURATION, --escalate and --wait-for-selected-code)");
             } else if (target == null) {
                 target = a;
             } else {
@@ -78,14 +87,26 @@ final class KillCommand implements KillswitchCli.Command {
             if (byId) {
                 long id = Long.parseLong(target);
                 before.put(id, control.killStatus(id).getRequest());
-                answer = control.kill(id, reason);
+                answer = kill(control, id, reason, option);
             } else {
-                for (ThreadView t : control.threads()) {
-                    if (names.matcher(t.getName()).matches()) {
-                        before.put(t.getId(), control.killStatus(t.getId()).getRequest());
+                try {
+                    for (ThreadView t : control.threads()) {
+                        if (NamePatterns.matches(names, t.getName())) {
+                            before.put(t.getId(), control.killStatus(t.getId()).getRequest());
+                        }
                     }
+                } catch (NamePatterns.TooSlow e) {
+                    throw new CliException(ExitCodes.USAGE, e.getMessage());
                 }
-                answer = control.killByName(target, reason);
+                if (option == null) {
+                    answer = control.killByName(target, reason);
+                } else {
+                    StringBuilder each = new StringBuilder();
+                    for (long id : before.keySet()) {
+                        each.append(each.length() == 0 ? "" : "\n").append(kill(control, id, reason, option));
+                    }
+                    answer = before.isEmpty() ? "no live thread's name matches \"" + target + "\"" : each.toString();
+                }
             }
             // Follow only the kills this command requested: a thread without a new request was not found.
             List<Long> requested = new ArrayList<>();
@@ -100,6 +121,13 @@ final class KillCommand implements KillswitchCli.Command {
             }
             return follow(control, requested, wait, out);
         }
+    }
+
+    private static String kill(KillswitchMXBean control, long id, String reason, String option) {
+        if (option == null) {
+            return control.kill(id, reason);
+        }
+        return option.equals("--escalate") ? control.escalate(id, reason) : control.killWhenInSelectedCode(id, reason);
     }
 
     private static int follow(KillswitchMXBean control, List<Long> ids, Duration wait, PrintStream out) throws CliException {
@@ -128,9 +156,18 @@ final class KillCommand implements KillswitchCli.Command {
         return exit;
     }
 
-    /** The thread is gone, or the kill was refused: nothing more will change. */
+    /** The thread is gone, or the kill was refused or ended undelivered: nothing more will change. */
     private static boolean isOver(KillView v) {
-        return v.isThreadEnded() || v.getStatus().equals("NOT_ALIVE") || v.getStatus().equals("AGENT_INACTIVE");
+        switch (v.getStatus()) {
+            case "NOT_ALIVE":
+            case "AGENT_INACTIVE":
+            case "SYSTEM_THREAD":
+            case "NOT_IN_SELECTED_CODE":
+            case "CANCELLED":
+                return true;
+            default:
+                return v.isThreadEnded();
+        }
     }
 
     private static int report(KillswitchMXBean control, KillView v, Duration wait, PrintStream out) {
@@ -146,6 +183,16 @@ final class KillCommand implements KillswitchCli.Command {
             case "THREAD_ENDED":
                 out.println(who + " ended before the kill reached a kill point");
                 return ExitCodes.OK;
+            case "SYSTEM_THREAD":
+                out.println(v.getDescription());
+                return ExitCodes.NO_SUCH_THREAD;
+            case "NOT_IN_SELECTED_CODE":
+            case "CANCELLED":
+                out.println(v.getDescription());
+                return ExitCodes.NOT_DEAD;
+            case "ALREADY_BEING_KILLED":
+                out.println(v.getDescription() + (v.isThreadEnded() ? "" : "; the thread is still alive after " + Durations.format(wait)));
+                return v.isThreadEnded() ? ExitCodes.OK : ExitCodes.NOT_DEAD;
             case "DELIVERED":
                 String landed = String.format(Locale.ROOT, "%s killed: ThreadKilledError thrown at %s, %.2f ms after the request",
                         who, v.getDeliveredAt(), v.getLatencyMillis());
@@ -168,7 +215,8 @@ final class KillCommand implements KillswitchCli.Command {
                 }
                 out.println(who + " did not die within " + Durations.format(wait) + ": "
                         + (v.getWhyNotDelivered().isEmpty() ? v.getDescription() : v.getWhyNotDelivered())
-                        + ". The kill stays pending and lands when the thread reaches a kill point.");
+                        + ". The kill stays pending and lands when the thread reaches a kill point"
+                        + " (java -jar killswitch-agent.jar cancel PID " + v.getThreadId() + " cancels it).");
                 return ExitCodes.NOT_DEAD;
         }
     }

@@ -17,12 +17,17 @@ public final class KillswitchCli {
             + "\n"
             + "Commands:\n"
             + "  threads PID                     the JVM's threads: id, state, in selected code (*), name, where\n"
-            + "  kill PID ID|NAME-REGEX [--reason TEXT] [--wait DURATION]\n"
+            + "  kill PID ID|NAME-REGEX [--reason TEXT] [--wait DURATION] [--escalate|--wait-for-selected-code]\n"
             + "                                  kill the thread with that id, or every thread whose whole name\n"
             + "                                  matches the regular expression (digits alone are an id: write\n"
             + "                                  ^123$ for a thread named 123); wait for death (default 5s, e.g.\n"
             + "                                  500ms, 30s, 2m; 0 = do not wait) and say where the kill landed\n"
-            + "                                  and how long it took, or why the thread is still alive\n"
+            + "                                  and how long it took, or why the thread is still alive.\n"
+            + "                                  A kill never lands inside catch or finally blocks; --escalate\n"
+            + "                                  lands there too, for cleanup that itself hangs. A thread with no\n"
+            + "                                  selected code on its stack is left alone, unless asked with\n"
+            + "                                  --wait-for-selected-code (even in work it takes up later)\n"
+            + "  cancel PID ID                   cancel the pending kill of that thread\n"
             + "  status PID                      whether the agent is loaded, its patterns and counters\n"
             + "  attach PID [AGENT-ARGUMENTS]    load the agent into a JVM started without it, for example\n"
             + "                                  attach 4242 'include=com.acme.**;exclude=com.acme.gen.*'\n"
@@ -89,6 +94,8 @@ public final class KillswitchCli {
                 return new ThreadsCommand();
             case "kill":
                 return new KillCommand();
+            case "cancel":
+                return new CancelCommand();
             case "status":
                 return new StatusCommand();
             case "attach":

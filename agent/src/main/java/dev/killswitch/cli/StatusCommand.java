@@ -28,8 +28,8 @@ final class StatusCommand implements KillswitchCli.Command {
         out.println("  classes           " + c.getInstrumentedClasses() + " instrumented"
                 + (c.getRetransformedClasses() > 0 ? " (" + c.getRetransformedClasses() + " by retransformation when attached)" : ""));
         out.println("  kill points       " + c.getBackEdgeKillPoints() + " loop back-edges, " + c.getMethodEntryKillPoints()
-                + " method entries, " + c.getHandlerEntryKillPoints() + " handler entries, " + c.getBlockingCallKillPoints()
-                + " blocking calls, " + c.getCatchExitKillPoints() + " catch-block exits");
+                + " method entries, " + c.getBlockingCallKillPoints() + " blocking calls, " + c.getCatchExitKillPoints()
+                + " catch- and finally-block exits");
         out.println("  kills             " + c.getKillsRequested() + " requested, " + c.getKillsDelivered() + " delivered, "
                 + c.getKillsPending() + " pending, " + c.getKillsRefused() + " refused, " + c.getKillsEndedUndelivered()
                 + " ended before delivery, " + c.getKillsReraised() + " raised again after a catch");

@@ -1,6 +1,7 @@
 package dev.killswitch.control;
 
 import dev.killswitch.KillHandle;
+import dev.killswitch.KillOption;
 import dev.killswitch.KillStatus;
 import dev.killswitch.Killswitch;
 import dev.killswitch.delivery.Diagnosis;
@@ -50,17 +51,37 @@ public final class KillswitchControl implements KillswitchMXBean {
     }
 
     @Override
-    @SuppressWarnings("deprecation") // Thread.getId()
     public String kill(long threadId, String reason) {
+        return killById(threadId, reason);
+    }
+
+    @Override
+    public String escalate(long threadId, String reason) {
+        return killById(threadId, reason, KillOption.ESCALATE);
+    }
+
+    @Override
+    public String killWhenInSelectedCode(long threadId, String reason) {
+        return killById(threadId, reason, KillOption.WAIT_FOR_SELECTED_CODE);
+    }
+
+    @Override
+    public String cancelKill(long threadId) {
         Thread t = finder.byId(threadId);
         if (t == null) {
             return noSuchThread(threadId);
         }
-        String untouchable = ThreadFinder.untouchable(t);
-        if (untouchable != null) {
-            return "thread " + threadId + " \"" + t.getName() + "\" is " + untouchable + " and is not killed";
+        boolean cancelled = Killswitch.cancelKill(t);
+        return cancelled ? "the pending kill of thread " + threadId + " \"" + t.getName() + "\" is cancelled"
+                : "thread " + threadId + " \"" + t.getName() + "\" has no pending kill to cancel";
+    }
+
+    private String killById(long threadId, String reason, KillOption... options) {
+        Thread t = finder.byId(threadId);
+        if (t == null) {
+            return noSuchThread(threadId);
         }
-        KillHandle handle = request(t, reason);
+        KillHandle handle = request(t, reason, options);
         awaitAnswer(handle);
         return handle.describe();
     }
@@ -68,21 +89,32 @@ public final class KillswitchControl implements KillswitchMXBean {
     @Override
     @SuppressWarnings("deprecation")
     public String killByName(String nameRegex, String reason) {
+        if (nameRegex == null || nameRegex.isEmpty()) {
+            return "no name pattern given: pass a regular expression that thread names must match as a whole";
+        }
         Pattern pattern;
         try {
             pattern = Pattern.compile(nameRegex);
         } catch (PatternSyntaxException e) {
             return "not a regular expression: " + e.getDescription() + " in \"" + nameRegex + "\"";
         }
+        List<Thread> matched = new ArrayList<>();
+        try {
+            for (Thread t : finder.all()) {
+                if (NamePatterns.matches(pattern, t.getName())) {
+                    matched.add(t);
+                }
+            }
+        } catch (NamePatterns.TooSlow e) {
+            return e.getMessage();
+        }
         List<KillHandle> handles = new ArrayList<>();
         int leftAlone = 0;
-        for (Thread t : finder.all()) {
-            if (pattern.matcher(t.getName()).matches()) {
-                if (ThreadFinder.untouchable(t) != null || t == Thread.currentThread()) {
-                    leftAlone++;
-                } else {
-                    handles.add(request(t, reason));
-                }
+        for (Thread t : matched) {
+            if (ThreadFinder.untouchable(t) != null || t == Thread.currentThread()) {
+                leftAlone++;
+            } else {
+                handles.add(request(t, reason));
             }
         }
         String skipped = leftAlone == 0 ? "" : " (" + leftAlone + " JVM system or agent thread(s) matched too and were left alone)";
@@ -160,8 +192,8 @@ public final class KillswitchControl implements KillswitchMXBean {
                 h.whyNotDelivered().orElse(""), h.describe());
     }
 
-    private KillHandle request(Thread t, String reason) {
-        KillHandle handle = Killswitch.kill(t, reason == null || reason.isBlank() ? "killed through JMX" : reason);
+    private KillHandle request(Thread t, String reason, KillOption... options) {
+        KillHandle handle = Killswitch.kill(t, reason == null || reason.isBlank() ? "killed through JMX" : reason, options);
         KillHandle pending = handle.status() == KillStatus.ALREADY_BEING_KILLED ? handle.pendingKill().orElse(handle) : handle;
         synchronized (kills) {
             kills.put(id(t), new Remembered(pending.status().isRefused() ? handle : pending, ++requests));
@@ -247,11 +279,6 @@ public final class KillswitchControl implements KillswitchMXBean {
     }
 
     @Override
-    public long getHandlerEntryKillPoints() {
-        return InstrumentedClasses.killPoints(KillPointKind.HANDLER_ENTRY);
-    }
-
-    @Override
     public long getBlockingCallKillPoints() {
         return InstrumentedClasses.killPoints(KillPointKind.BLOCKING_CALL);
     }
@@ -289,6 +316,11 @@ public final class KillswitchControl implements KillswitchMXBean {
     @Override
     public long getKillsEndedUndelivered() {
         return KillStats.endedUndelivered();
+    }
+
+    @Override
+    public long getKillsCancelled() {
+        return KillStats.cancelled();
     }
 
     @Override

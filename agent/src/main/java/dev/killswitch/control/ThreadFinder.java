@@ -1,5 +1,7 @@
 package dev.killswitch.control;
 
+import dev.killswitch.delivery.SystemThreads;
+
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -113,29 +115,8 @@ final class ThreadFinder {
         }
     }
 
-    /**
-     * Why the control plane will not kill this thread, or null if it may. The agent's own threads and the
-     * JVM's system threads (reference handling, finalizers, signals, attach, JMX and RMI service threads,
-     * cleaners) are left alone: they run no selected code of their own, and a kill that landed in an
-     * application callback they run would take a JVM service down with it.
-     */
+    /** Why this thread is never killed, or null if it may be: the runtime's rule, which every entry point shares. */
     static String untouchable(Thread t) {
-        if (t.getName().startsWith("killswitch-")) {
-            return "one of the agent's own threads";
-        }
-        ThreadGroup group = t.getThreadGroup();
-        if (group != null && isSystemGroup(group)) {
-            return "a JVM system thread (thread group \"" + group.getName() + "\")";
-        }
-        return null;
-    }
-
-    /**
-     * The root group ("system") and the JDK's groups directly under it ("InnocuousThreadGroup", RMI's
-     * "RMI Runtime"); application threads live in "main", its descendants, or "VirtualThreads".
-     */
-    private static boolean isSystemGroup(ThreadGroup group) {
-        ThreadGroup parent = group.getParent();
-        return parent == null || parent.getParent() == null && !group.getName().equals("main") && !group.getName().equals("VirtualThreads");
+        return SystemThreads.whyUntouchable(t);
     }
 }

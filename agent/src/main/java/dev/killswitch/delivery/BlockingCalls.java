@@ -28,7 +28,10 @@ import java.util.concurrent.locks.LockSupport;
  * exceptions, same interrupt status, same timeouts; the interruptible ones are the original call in a
  * try block. When the kill's interrupt (or anything else) ends the wait while a kill of this thread is
  * pending, the kill is delivered instead: the caller sees {@code ThreadKilledError}, never the
- * {@code InterruptedException} it might swallow. The calls that ignore interrupts ({@code Lock.lock},
+ * {@code InterruptedException} it might swallow and wait again on. Inside cleanup code (a catch or
+ * finally block, or code it calls), where a kill waits until the block has run, the kill's own wake-up
+ * is not passed on: the call waits again (a timed one starting its timeout again), and the kill lands
+ * where the block ends. The calls that ignore interrupts ({@code Lock.lock},
  * {@code CompletableFuture.join}, the uninterruptible waits) wait through their interruptible
  * counterpart, wait again after an interrupt that is not a kill, and set the interrupt status again
  * before returning, as the originals do.
@@ -39,10 +42,37 @@ public final class BlockingCalls {
     private BlockingCalls() {
     }
 
-    /** Throws ThreadKilledError if this thread's kill is pending; otherwise hands {@code e} back to be rethrown. */
+    /** Throws ThreadKilledError if this thread's kill is pending and may land here; otherwise hands {@code e} back to be rethrown. */
     static <T extends Throwable> T killedOr(T e) {
         PendingKills.deliverToCurrentThread();
         return e;
+    }
+
+    /**
+     * An interruptible wait ended with {@code e}. Throws the kill if this thread's kill is pending and may land
+     * here; returns, for the caller to wait again (it calls itself once more), if the interrupt was only the
+     * wake-up of a kill that must wait for the cleanup code this wait is in (the original would not have been
+     * interrupted, and that kill never wakes it again); otherwise rethrows {@code e}. A timed wait resumed so
+     * starts its timeout again.
+     */
+    static void resumeAfter(InterruptedException e) throws InterruptedException {
+        if (!ownWakeUp()) {
+            throw e;
+        }
+    }
+
+    /**
+     * After an interrupt ended a wait: throws the kill if it may land here, and says whether the interrupt was
+     * only the wake-up of a pending kill that must wait for cleanup code (then the caller waits on, and the
+     * kill never wakes it again).
+     */
+    static boolean ownWakeUp() {
+        KillRequest mine = PendingKills.mine();
+        if (mine == null) {
+            return false;
+        }
+        Landing.tryLand(mine, Landing.AT_KILL_POINT);
+        return mine.swallowWakeUp();
     }
 
     /** A kill point right after a call that returns when interrupted. */
@@ -50,7 +80,7 @@ public final class BlockingCalls {
         PendingKills.deliverToCurrentThread();
     }
 
-    private static void reinterrupt(boolean interrupted) {
+    static void reinterrupt(boolean interrupted) {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -62,7 +92,8 @@ public final class BlockingCalls {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            sleep(millis);
         }
     }
 
@@ -70,7 +101,8 @@ public final class BlockingCalls {
         try {
             Thread.sleep(millis, nanos);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            sleep(millis, nanos);
         }
     }
 
@@ -78,7 +110,8 @@ public final class BlockingCalls {
         try {
             thread.join();
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            join(thread);
         }
     }
 
@@ -86,7 +119,8 @@ public final class BlockingCalls {
         try {
             thread.join(millis);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            join(thread, millis);
         }
     }
 
@@ -94,7 +128,8 @@ public final class BlockingCalls {
         try {
             thread.join(millis, nanos);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            join(thread, millis, nanos);
         }
     }
 
@@ -102,7 +137,8 @@ public final class BlockingCalls {
         try {
             unit.sleep(timeout);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            sleep(unit, timeout);
         }
     }
 
@@ -110,7 +146,8 @@ public final class BlockingCalls {
         try {
             unit.timedJoin(thread, timeout);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            timedJoin(unit, thread, timeout);
         }
     }
 
@@ -118,7 +155,8 @@ public final class BlockingCalls {
         try {
             unit.timedWait(monitor, timeout);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            timedWait(unit, monitor, timeout);
         }
     }
 
@@ -126,7 +164,8 @@ public final class BlockingCalls {
         try {
             monitor.wait();
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            wait(monitor);
         }
     }
 
@@ -134,7 +173,8 @@ public final class BlockingCalls {
         try {
             monitor.wait(millis);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            wait(monitor, millis);
         }
     }
 
@@ -142,7 +182,8 @@ public final class BlockingCalls {
         try {
             monitor.wait(millis, nanos);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            wait(monitor, millis, nanos);
         }
     }
 
@@ -182,7 +223,8 @@ public final class BlockingCalls {
         try {
             return queue.take();
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            return take(queue);
         }
     }
 
@@ -191,7 +233,8 @@ public final class BlockingCalls {
         try {
             queue.put(element);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            put(queue, element);
         }
     }
 
@@ -199,7 +242,8 @@ public final class BlockingCalls {
         try {
             return queue.poll(timeout, unit);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            return poll(queue, timeout, unit);
         }
     }
 
@@ -208,7 +252,8 @@ public final class BlockingCalls {
         try {
             return queue.offer(element, timeout, unit);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            return offer(queue, element, timeout, unit);
         }
     }
 
@@ -217,7 +262,8 @@ public final class BlockingCalls {
         try {
             return queue.take();
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            return take(queue);
         }
     }
 
@@ -225,7 +271,8 @@ public final class BlockingCalls {
         try {
             return queue.poll(timeout, unit);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            return poll(queue, timeout, unit);
         }
     }
 
@@ -234,7 +281,8 @@ public final class BlockingCalls {
         try {
             queue.transfer(element);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            transfer(queue, element);
         }
     }
 
@@ -243,7 +291,8 @@ public final class BlockingCalls {
         try {
             return queue.tryTransfer(element, timeout, unit);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            return tryTransfer(queue, element, timeout, unit);
         }
     }
 
@@ -253,7 +302,8 @@ public final class BlockingCalls {
         try {
             return future.get();
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            return get(future);
         }
     }
 
@@ -262,7 +312,8 @@ public final class BlockingCalls {
         try {
             return future.get(timeout, unit);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            return get(future);
         }
     }
 
@@ -286,8 +337,7 @@ public final class BlockingCalls {
                 try {
                     future.get();
                 } catch (InterruptedException e) {
-                    PendingKills.deliverToCurrentThread();
-                    interrupted = true;
+                    interrupted |= !ownWakeUp();
                 } catch (ExecutionException | CancellationException done) {
                     break;
                 }
@@ -301,7 +351,8 @@ public final class BlockingCalls {
         try {
             return executor.awaitTermination(timeout, unit);
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            return awaitTermination(executor, timeout, unit);
         }
     }
 
@@ -309,7 +360,8 @@ public final class BlockingCalls {
         try {
             return process.waitFor();
         } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            return waitFor(process);
         }
     }
 
@@ -317,236 +369,8 @@ public final class BlockingCalls {
         try {
             return process.waitFor(timeout, unit);
         } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    // --- synchronizers ----------------------------------------------------------------------------------
-
-    public static void await(CountDownLatch latch) throws InterruptedException {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    public static boolean await(CountDownLatch latch, long timeout, TimeUnit unit) throws InterruptedException {
-        try {
-            return latch.await(timeout, unit);
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    public static int await(CyclicBarrier barrier) throws InterruptedException, java.util.concurrent.BrokenBarrierException {
-        try {
-            return barrier.await();
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    public static int await(CyclicBarrier barrier, long timeout, TimeUnit unit)
-            throws InterruptedException, java.util.concurrent.BrokenBarrierException, java.util.concurrent.TimeoutException {
-        try {
-            return barrier.await(timeout, unit);
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    /** awaitAdvance ignores interrupts: wait through the interruptible form. */
-    public static int awaitAdvance(Phaser phaser, int phase) {
-        boolean interrupted = false;
-        try {
-            for (;;) {
-                try {
-                    return phaser.awaitAdvanceInterruptibly(phase);
-                } catch (InterruptedException e) {
-                    PendingKills.deliverToCurrentThread();
-                    interrupted = true;
-                }
-            }
-        } finally {
-            reinterrupt(interrupted);
-        }
-    }
-
-    public static int awaitAdvanceInterruptibly(Phaser phaser, int phase) throws InterruptedException {
-        try {
-            return phaser.awaitAdvanceInterruptibly(phase);
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    public static int awaitAdvanceInterruptibly(Phaser phaser, int phase, long timeout, TimeUnit unit)
-            throws InterruptedException, java.util.concurrent.TimeoutException {
-        try {
-            return phaser.awaitAdvanceInterruptibly(phase, timeout, unit);
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    public static void acquire(Semaphore semaphore) throws InterruptedException {
-        try {
-            semaphore.acquire();
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    public static void acquire(Semaphore semaphore, int permits) throws InterruptedException {
-        try {
-            semaphore.acquire(permits);
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    public static boolean tryAcquire(Semaphore semaphore, long timeout, TimeUnit unit) throws InterruptedException {
-        try {
-            return semaphore.tryAcquire(timeout, unit);
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    public static boolean tryAcquire(Semaphore semaphore, int permits, long timeout, TimeUnit unit) throws InterruptedException {
-        try {
-            return semaphore.tryAcquire(permits, timeout, unit);
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    public static void acquireUninterruptibly(Semaphore semaphore) {
-        boolean interrupted = false;
-        for (;;) {
-            try {
-                semaphore.acquire();
-                break;
-            } catch (InterruptedException e) {
-                PendingKills.deliverToCurrentThread();
-                interrupted = true;
-            }
-        }
-        reinterrupt(interrupted);
-    }
-
-    public static void acquireUninterruptibly(Semaphore semaphore, int permits) {
-        boolean interrupted = false;
-        for (;;) {
-            try {
-                semaphore.acquire(permits);
-                break;
-            } catch (InterruptedException e) {
-                PendingKills.deliverToCurrentThread();
-                interrupted = true;
-            }
-        }
-        reinterrupt(interrupted);
-    }
-
-    /**
-     * lock() ignores interrupts: wait in lockInterruptibly(), which takes an uncontended lock just as
-     * fast (and with the same fairness), and wait again after an interrupt that is not a kill.
-     */
-    public static void lock(Lock lock) {
-        boolean interrupted = false;
-        for (;;) {
-            try {
-                lock.lockInterruptibly();
-                break;
-            } catch (InterruptedException e) {
-                PendingKills.deliverToCurrentThread(); // killed while waiting: the lock is not held
-                interrupted = true;
-            }
-        }
-        reinterrupt(interrupted);
-    }
-
-    public static void lockInterruptibly(Lock lock) throws InterruptedException {
-        try {
-            lock.lockInterruptibly();
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    public static boolean tryLock(Lock lock, long timeout, TimeUnit unit) throws InterruptedException {
-        try {
-            return lock.tryLock(timeout, unit);
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    public static void await(Condition condition) throws InterruptedException {
-        try {
-            condition.await();
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    public static boolean await(Condition condition, long time, TimeUnit unit) throws InterruptedException {
-        try {
-            return condition.await(time, unit);
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    public static long awaitNanos(Condition condition, long nanos) throws InterruptedException {
-        try {
-            return condition.awaitNanos(nanos);
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    public static boolean awaitUntil(Condition condition, Date deadline) throws InterruptedException {
-        try {
-            return condition.awaitUntil(deadline);
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    /** The lock is held again when await returns or throws, so a kill here unwinds with it held, as any error would. */
-    public static void awaitUninterruptibly(Condition condition) {
-        boolean interrupted = false;
-        for (;;) {
-            try {
-                condition.await();
-                break;
-            } catch (InterruptedException e) {
-                PendingKills.deliverToCurrentThread();
-                interrupted = true;
-            }
-        }
-        reinterrupt(interrupted);
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public static Object exchange(Exchanger exchanger, Object value) throws InterruptedException {
-        try {
-            return exchanger.exchange(value);
-        } catch (InterruptedException e) {
-            throw killedOr(e);
-        }
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public static Object exchange(Exchanger exchanger, Object value, long timeout, TimeUnit unit)
-            throws InterruptedException, java.util.concurrent.TimeoutException {
-        try {
-            return exchanger.exchange(value, timeout, unit);
-        } catch (InterruptedException e) {
-            throw killedOr(e);
+            resumeAfter(e);
+            return waitFor(process, timeout, unit);
         }
     }
 }

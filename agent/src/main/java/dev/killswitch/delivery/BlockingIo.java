@@ -9,10 +9,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.Selector;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,13 +18,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code ThreadKilledError}. Platform threads blocked in {@code ServerSocket.accept} or in a read of a
  * socket's input stream ignore interrupts, so a kill closes the server socket, or the socket, that the
  * victim waits on: the call fails and the kill is delivered. Without a kill, every call behaves as the
- * original.
+ * original. What is kept per thread lasts only as long as its call: nothing is held for a socket or a
+ * stream once no thread waits on it.
  */
 public final class BlockingIo {
     /** Threads in accept(), and the server socket each waits on. */
     private static final Map<Thread, Closeable> ACCEPTING = new ConcurrentHashMap<>();
-    /** The killable stream of each socket input stream handed out, so that a socket keeps one stream. */
-    private static final Map<InputStream, KillableSocketStream> SOCKET_STREAMS = new WeakHashMap<>();
+    /** Threads reading a socket's input stream handed out to selected code, and that socket. */
+    private static final Map<Thread, Socket> READING = new ConcurrentHashMap<>();
 
     private BlockingIo() {
     }
@@ -46,18 +44,11 @@ public final class BlockingIo {
 
     /**
      * The socket's input stream, wrapped so that a kill can close the socket its reader waits on. Reads
-     * through buffered readers wrapped around it are covered too: they end up in this stream.
+     * through buffered readers wrapped around it are covered too: they end up in this stream. Each call
+     * wraps anew, so nothing is kept for the socket; every wrapper reads the one stream of the socket.
      */
     public static InputStream getInputStream(Socket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        synchronized (SOCKET_STREAMS) {
-            KillableSocketStream killable = SOCKET_STREAMS.get(in);
-            if (killable == null) {
-                killable = new KillableSocketStream(in, socket);
-                SOCKET_STREAMS.put(in, killable);
-            }
-            return killable;
-        }
+        return new KillableSocketStream(socket.getInputStream(), socket);
     }
 
     public static int read(ReadableByteChannel channel, ByteBuffer buffer) throws IOException {
@@ -111,14 +102,10 @@ public final class BlockingIo {
             closeQuietly(server);
             return "closed the server socket it was accepting on";
         }
-        synchronized (SOCKET_STREAMS) {
-            for (Iterator<KillableSocketStream> it = SOCKET_STREAMS.values().iterator(); it.hasNext(); ) {
-                KillableSocketStream s = it.next();
-                if (s.reader == victim) {
-                    closeQuietly(s.socket);
-                    return "closed the socket it was reading from";
-                }
-            }
+        Socket socket = READING.get(victim);
+        if (socket != null) {
+            closeQuietly(socket);
+            return "closed the socket it was reading from";
         }
         return null;
     }
@@ -131,10 +118,9 @@ public final class BlockingIo {
         }
     }
 
-    /** A socket's input stream that knows which thread reads it. */
+    /** A socket's input stream that records, while a thread reads it, which thread and which socket. */
     static final class KillableSocketStream extends FilterInputStream {
         final Socket socket;
-        volatile Thread reader;
 
         KillableSocketStream(InputStream in, Socket socket) {
             super(in);
@@ -143,45 +129,49 @@ public final class BlockingIo {
 
         @Override
         public int read() throws IOException {
-            reader = Thread.currentThread();
+            Thread me = reading();
             try {
                 return in.read();
             } catch (IOException e) {
                 throw BlockingCalls.killedOr(e);
             } finally {
-                reader = null;
+                READING.remove(me);
             }
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            reader = Thread.currentThread();
+            Thread me = reading();
             try {
                 return in.read(b, off, len);
             } catch (IOException e) {
                 throw BlockingCalls.killedOr(e);
             } finally {
-                reader = null;
+                READING.remove(me);
             }
         }
 
         @Override
         public long skip(long n) throws IOException {
-            reader = Thread.currentThread();
+            Thread me = reading();
             try {
                 return in.skip(n);
             } catch (IOException e) {
                 throw BlockingCalls.killedOr(e);
             } finally {
-                reader = null;
+                READING.remove(me);
             }
+        }
+
+        private Thread reading() {
+            Thread me = Thread.currentThread();
+            READING.put(me, socket);
+            return me;
         }
     }
 
-    /** For tests: how many socket streams are being tracked. */
-    static int trackedSocketStreams() {
-        synchronized (SOCKET_STREAMS) {
-            return Collections.unmodifiableMap(SOCKET_STREAMS).size();
-        }
+    /** For tests and the soak: threads recorded as accepting or reading now. */
+    static int tracked() {
+        return ACCEPTING.size() + READING.size();
     }
 }

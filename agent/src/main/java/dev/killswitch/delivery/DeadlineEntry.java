@@ -39,6 +39,9 @@ final class DeadlineEntry {
     /** Set by the watchdog: the thread is no longer in the method, although no exit was recorded. */
     volatile boolean stale;
 
+    /** Set by the watchdog: the kill it requested. */
+    volatile dev.killswitch.KillHandle kill;
+
     @SuppressWarnings("unused") // through STATE
     private volatile int state;
 

@@ -110,7 +110,9 @@ final class DeadlineWatchdog implements Runnable {
                 e.stale = true; // its exit was never recorded (a StackOverflowError in the exit itself): not a kill
                 return;
             }
-            KillHandle handle = KillRuntime.kill(e.thread, e.reason);
+            // A callWithDeadline kill lands in the task, or where the call ends (which cancels it if it cannot land).
+            KillHandle handle = KillRuntime.kill(e.thread, e.reason, false, e.methodName == null);
+            e.kill = handle;
             if (e.methodName != null) {
                 System.err.println("killswitch: " + ThreadLabels.label(e.thread) + ": " + e.reason + "; "
                         + (handle.status().isRefused() ? handle.describe() : "killing it"));

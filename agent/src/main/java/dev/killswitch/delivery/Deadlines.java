@@ -116,12 +116,15 @@ public final class Deadlines {
         boolean overran = !DeadlineWatchdog.unwatch(entry);
         if (overran) {
             try {
-                PendingKills.deliverToCurrentThread(); // the kill of an overrun lands here at the latest
+                PendingKills.deliverAtDeadlineEnd(); // the kill of an overrun lands here at the latest
             } catch (ThreadKilledError killed) {
                 if (failure != null) {
                     killed.addSuppressed(failure);
                 }
                 failure = killed;
+            }
+            if (entry.kill != null) {
+                entry.kill.cancel(); // if it could not land here (the caller runs cleanup code), it must not land later
             }
         }
         if (failure instanceof ThreadKilledError && ((ThreadKilledError) failure).getReason() != reason) {

@@ -1,5 +1,6 @@
 package dev.killswitch.delivery;
 
+import dev.killswitch.KillHandle;
 import dev.killswitch.KillStatus;
 
 import java.util.ArrayList;
@@ -14,22 +15,19 @@ import java.util.concurrent.locks.LockSupport;
  * code that depends on it (a handshake with every thread), so it never happens in the thread that
  * asked for the kill.
  *
- * <p>For each pending kill it samples the victim's stack, arms the switch of the innermost selected
- * method on it (one deoptimisation, usually enough: the victim is most often looping there) and
- * interrupts the victim; a millisecond later it samples again and arms every selected method on the
- * stack, then samples more and more rarely until the kill is delivered or the thread ends; then it
- * releases the switches so that other threads get their fast path back.
+ * <p>For each pending kill it samples the victim's stack. With no selected code on it, the kill ends at
+ * once and nothing is done to the thread (unless the kill was asked to wait for selected code: then it
+ * only samples again, never waking the thread). Otherwise it arms the switches of the selected methods
+ * on the stack (only the innermost at first if the victim is running selected code: one deoptimisation,
+ * usually enough), and only then, if the victim is waiting, interrupts it once so that the wait ends.
+ * It samples again at growing intervals until the kill is settled, then records a delivered kill as
+ * unwinding and releases the switches so that other threads get their fast path back.
  */
 final class Deliverer implements Runnable {
     /** Re-sampling backs off from this interval... */
     private static final long FIRST_RESAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** ...to this one, which bounds how late a kill notices a victim entering new selected methods. */
     private static final long MAX_RESAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    /**
-     * The first sample arms only the innermost selected method: the victim is usually looping there, and
-     * every switch flipped deoptimises code that other threads may be running too.
-     */
-    private static final int INNERMOST_ONLY_SAMPLES = 1;
 
     private static final ConcurrentLinkedQueue<KillRequest> INBOX = new ConcurrentLinkedQueue<>();
     private static volatile Thread thread;
@@ -99,10 +97,10 @@ final class Deliverer implements Runnable {
         for (Iterator<KillRequest> it = active.iterator(); it.hasNext(); ) {
             KillRequest request = it.next();
             if (request.status() == KillStatus.PENDING && !request.thread().isAlive()) {
-                request.threadEnded();
+                ended(request);
             }
             if (request.status() != KillStatus.PENDING) {
-                release(request);
+                settled(request);
                 it.remove();
                 continue;
             }
@@ -121,10 +119,34 @@ final class Deliverer implements Runnable {
             }
         }
         if (active.isEmpty() && lingering.isEmpty()) {
+            Unwinding.forgetEnded();
             LockSupport.park(this);
         } else if (INBOX.isEmpty()) {
             LockSupport.parkNanos(this, next - System.nanoTime());
         }
+    }
+
+    /** The thread ended before the kill landed: at the end of another kill's unwinding, or of its own accord. */
+    private static void ended(KillRequest request) {
+        KillHandle other = Unwinding.latestHandleOf(request.thread());
+        if (other != null && other != request && other.isDelivered()) {
+            request.settle(KillStatus.ALREADY_BEING_KILLED, null, other);
+        } else {
+            request.settle(KillStatus.THREAD_ENDED, null, null);
+        }
+    }
+
+    /** Bookkeeping the victim leaves to this thread, so that nothing stands between its decision and its throw. */
+    private void settled(KillRequest request) {
+        if (request.status() == KillStatus.DELIVERED) {
+            request.trimTrace();
+            if (!request.handled) {
+                Unwinding.delivered(request.thread(), request.error(), request); // before it leaves PendingKills: no gap
+            }
+            KillStats.delivered(request.latencyNanos());
+        }
+        PendingKills.remove(request);
+        release(request);
     }
 
     private static void sampleAndArm(KillRequest request) {
@@ -134,22 +156,52 @@ final class Deliverer implements Runnable {
         request.presample = null;
         long sampled = System.nanoTime();
         boolean first = request.samples == 0;
-        boolean innermostOnly = request.samples < INNERMOST_ONLY_SAMPLES;
-        List<MethodSwitch> newlyArmed = new ArrayList<>();
-        StackTraceElement firstSelected = null;
+        StackTraceElement innermost = null;
+        StackTraceElement outermost = null;
         for (StackTraceElement frame : frames) {
             if (InstrumentedClasses.contains(frame.getClassName())) {
-                if (firstSelected == null) {
-                    firstSelected = frame;
-                } else if (innermostOnly) {
-                    break; // early passes: the innermost selected method only
-                }
+                innermost = innermost == null ? frame : innermost;
+                outermost = frame;
+            }
+        }
+        request.sampled(frames);
+        if (frames.length == 0) {
+            schedule(request); // starting or ending: look again
+            return;
+        }
+        if (innermost == null) {
+            if (!request.waitsForSelectedCode()) {
+                request.settle(KillStatus.NOT_IN_SELECTED_CODE, first
+                        ? "it had no selected code on its stack (" + Diagnosis.ofStack(frames, victim.getState()) + "), so nothing was"
+                        + " done to it: it was not interrupted, and the work it takes up later is not affected"
+                        + " (ask with WAIT_FOR_SELECTED_CODE to kill it when it next runs selected code)"
+                        : "it left the selected code the kill was aimed at before reaching a kill point; the work it runs now is left alone",
+                        null);
+                debug(request, "no selected code on its stack: kill ended, nothing done to the thread");
+                return;
+            }
+            request.obstacle("it has no selected code on its stack: the kill waits until it runs some (WAIT_FOR_SELECTED_CODE);"
+                    + " it is not interrupted meanwhile");
+            schedule(request);
+            return;
+        }
+        if (first && !request.waitsForSelectedCode() && outermost != null) {
+            request.aimedAt = outermost;
+        }
+        // Running selected code: arm the innermost method only (usually enough). Waiting or in other code: all of them.
+        boolean innermostOnly = first && frames[0] == innermost;
+        List<MethodSwitch> newlyArmed = new ArrayList<>();
+        for (StackTraceElement frame : frames) {
+            if (InstrumentedClasses.contains(frame.getClassName())) {
                 List<MethodSwitch> candidates = Diagnosis.predatesAttach(frame)
                         ? SwitchRegistry.forClassOf(frame) : SwitchRegistry.forFrame(frame);
                 for (MethodSwitch s : candidates) {
                     if (!request.armed.contains(s) && !newlyArmed.contains(s)) {
                         newlyArmed.add(s);
                     }
+                }
+                if (innermostOnly) {
+                    break;
                 }
             }
         }
@@ -161,14 +213,14 @@ final class Deliverer implements Runnable {
             request.armed.add(s);
         }
         long armed = System.nanoTime();
-        request.sampled(frames);
         if (KillRuntime.debug() && (first || !newlyArmed.isEmpty())) {
-            System.err.println("killswitch: kill of " + ThreadLabels.label(victim) + ": sample " + request.samples
-                    + " took " + ThreadLabels.micros(sampled - start) + " (" + frames.length + " frames), arming "
-                    + newlyArmed + " took " + ThreadLabels.micros(armed - sampled)
+            debug(request, "sample " + request.samples + " took " + ThreadLabels.micros(sampled - start) + " (" + frames.length
+                    + " frames), arming " + newlyArmed + " took " + ThreadLabels.micros(armed - sampled)
                     + "; " + ThreadLabels.millis(armed - request.requestedNanos()) + " since the request");
         }
-        if (request.status() == KillStatus.PENDING && (first || isWaiting(victim))) {
+        // Only once the switches are armed: a wait that ends then meets them. Only waits need waking.
+        if (request.status() == KillStatus.PENDING && isWaiting(victim, frames)
+                && (request.isEscalated() || !Unwinding.mayBeUnwinding(victim, frames))) {
             request.interruptThread();
         }
         if (request.status() == KillStatus.PENDING) {
@@ -180,13 +232,25 @@ final class Deliverer implements Runnable {
                 request.obstacle(MonitorOwners.describe(victim));
             }
         }
+        schedule(request);
+    }
+
+    private static void schedule(KillRequest request) {
         long interval = Math.min(MAX_RESAMPLE_NANOS, FIRST_RESAMPLE_NANOS << Math.min(request.samples - 1, 16));
         request.nextSampleNanos = System.nanoTime() + interval;
     }
 
-    private static boolean isWaiting(Thread t) {
+    private static void debug(KillRequest request, String what) {
+        if (KillRuntime.debug()) {
+            System.err.println("killswitch: kill of " + ThreadLabels.label(request.thread()) + ": " + what);
+        }
+    }
+
+    /** Waiting, timed waiting, or in native code (a channel read, a select): what an interrupt ends. */
+    private static boolean isWaiting(Thread t, StackTraceElement[] frames) {
         Thread.State state = t.getState();
-        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
+        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING
+                || state == Thread.State.RUNNABLE && frames.length > 0 && frames[0].isNativeMethod();
     }
 
     private void release(KillRequest request) {

@@ -28,6 +28,11 @@ public final class Diagnosis {
         if (stack.length == 0) {
             return "its stack is empty (it is starting or ending)";
         }
+        int runtime = runtimeFramesOnTop(stack);
+        if (runtime > 0 && runtime < stack.length && InstrumentedClasses.contains(stack[runtime].getClassName())) {
+            return "it is at a kill point in selected code at " + frame(stack[runtime]) + ", where the kill may not land yet"
+                    + " (cleanup code on its stack, or too little stack left there to throw it)";
+        }
         StackTraceElement top = stack[0];
         StackTraceElement selected = firstSelected(stack);
         if (selected == top) {
@@ -38,7 +43,7 @@ public final class Diagnosis {
         }
         String where = (top.isNativeMethod() ? "in native code at " : "in code without kill points at ") + frame(top);
         if (selected == null) {
-            return "it is " + where + " and no selected code is on its stack: the kill lands when it enters selected code";
+            return "it is " + where + " and no selected code is on its stack";
         }
         String waiting = state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING ? " (" + state + ")" : "";
         if (predatesAttach(selected)) {
@@ -47,6 +52,20 @@ public final class Diagnosis {
         }
         return "it is " + where + waiting + ", called from selected code at " + frame(selected)
                 + ": the kill lands when control returns there";
+    }
+
+    /** How many frames on top belong to the runtime deciding at a kill point (and the JDK code it calls). */
+    private static int runtimeFramesOnTop(StackTraceElement[] stack) {
+        int last = -1;
+        for (int i = 0; i < stack.length && i < 40; i++) {
+            String c = stack[i].getClassName();
+            if (c.startsWith("dev.killswitch.delivery.")) {
+                last = i;
+            } else if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.")) {
+                break;
+            }
+        }
+        return last + 1;
     }
 
     /**

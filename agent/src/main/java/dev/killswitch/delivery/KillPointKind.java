@@ -6,11 +6,12 @@ public enum KillPointKind {
     BACK_EDGE("back-edge"),
     /** At the start of a method body (not static initialisers): unbounded recursion passes one per call. */
     METHOD_ENTRY("method-entry"),
-    /** At the first instruction of an exception handler. */
-    HANDLER_ENTRY("handler-entry"),
     /** A blocking call (wait, lock, queue, future, socket...) redirected to a runtime method that a kill ends. */
     BLOCKING_CALL("blocking-call"),
-    /** Where a catch block ends without throwing: a kill it caught is raised again there. */
+    /**
+     * Where a catch or finally block ends: a kill it caught is raised again there, or the thread's pending
+     * kill is delivered once the block has done its work.
+     */
     CATCH_EXIT("catch-exit");
 
     private final String label;

@@ -4,42 +4,56 @@ import dev.killswitch.KillHandle;
 import dev.killswitch.KillStatus;
 import dev.killswitch.ThreadKilledError;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** An accepted kill: the handle users hold, and the state the deliverer and the victim share. */
+/**
+ * An accepted kill: the handle users hold, and the state the deliverer and the victim share. Its status
+ * changes only under its lock, and only from {@code PENDING}: to {@code DELIVERED} in the victim (see
+ * {@link Landing}), to any other final status in the deliverer or in whoever cancels it.
+ */
 final class KillRequest implements KillHandle {
-    private static final VarHandle STATUS;
-
-    static {
-        try {
-            STATUS = MethodHandles.lookup().findVarHandle(KillRequest.class, "status", KillStatus.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** Longest a waiter sleeps before it looks at the status again (a wake-up the victim could not send is not lost). */
+    private static final long AWAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final Thread thread;
     private final String reason;
     private final long requestedNanos;
     private final Instant requestedAt;
-    private final CountDownLatch settled = new CountDownLatch(1);
+    private final boolean waitForSelectedCode;
+    private volatile boolean escalated;
 
-    @SuppressWarnings("unused") // written through STATUS
     private volatile KillStatus status = KillStatus.PENDING;
-    private volatile StackTraceElement deliveredAt;
+    /** Made with the request, so that the victim needs as little stack as possible to throw it. */
+    private final ThreadKilledError error;
     private volatile long deliveredNanos;
-    private volatile Instant deliveredTime;
-    /** True if the thread was not interrupted when the kill first interrupted it. */
-    private volatile boolean clearInterruptOnDelivery;
+    /** For ALREADY_BEING_KILLED: the kill this one coalesced with. */
+    private volatile KillHandle coalescedWith;
+    /** Why it ended undelivered, for NOT_IN_SELECTED_CODE and CANCELLED. */
+    private volatile String endedBecause;
+    /** Under the lock: the deliverer interrupted the thread for this kill, and whether it was interrupted before. */
+    private boolean interruptSent;
+    private boolean clearInterruptOnDelivery;
+    /** Under the lock: the wake-up reached a wait in cleanup code, which waited on; the thread is not woken again. */
+    private boolean wakeUpSpent;
+
+    /** Delivered, then caught for good ({@code callWithDeadline}): not to be recorded as unwinding. */
+    volatile boolean handled;
+    /** Victim: a landing ran out of stack; later ones do the least they can, and the deliverer trims the trace. */
+    volatile boolean lowStack;
+    /** The error's stack trace starts at the kill point (the runtime's frames are trimmed). */
+    volatile boolean trimmed;
+    /** Victim: a kill point found it in cleanup code; it does not look again before this time, nor for this long after. */
+    volatile long recheckAt;
+    volatile long recheckWait;
+    /** Victim: what the kill waits for, as last seen at a kill point (cleanup code), or null. */
+    volatile String waitsFor;
+    /** The outermost selected frame on the thread's stack when the kill was first looked at: the work it is aimed at. */
+    volatile StackTraceElement aimedAt;
 
     /** What the last stack sample saw; read by {@link #describe()}. */
     private volatile StackTraceElement lastTopFrame;
@@ -53,63 +67,112 @@ final class KillRequest implements KillHandle {
     StackTraceElement[] presample;
     long nextSampleNanos;
     int samples;
-    private boolean interrupted;
 
-    KillRequest(Thread thread, String reason, long requestedNanos) {
+    KillRequest(Thread thread, String reason, long requestedNanos, boolean escalated, boolean waitForSelectedCode) {
         this.thread = thread;
         this.reason = reason;
         this.requestedNanos = requestedNanos;
         this.requestedAt = Instant.now();
         this.nextSampleNanos = requestedNanos;
+        this.escalated = escalated;
+        this.waitForSelectedCode = waitForSelectedCode;
+        this.error = new ThreadKilledError(reason);
     }
 
     long requestedNanos() {
         return requestedNanos;
     }
 
-    /** Runs in the victim, at an armed kill point: throws unless the kill was already settled. */
-    void deliverHere() {
-        if (status != KillStatus.PENDING) {
-            return;
+    boolean isEscalated() {
+        return escalated;
+    }
+
+    void escalate() {
+        escalated = true;
+        recheckAt = 0;
+    }
+
+    boolean waitsForSelectedCode() {
+        return waitForSelectedCode;
+    }
+
+    ThreadKilledError error() {
+        return error;
+    }
+
+    /**
+     * Victim: the decision. Only field writes follow the status check (the interrupt this kill sent is
+     * cleared before it), so nothing can fail between deciding and the throw that follows.
+     *
+     * @return true if the kill is now delivered and the caller must throw {@code e} at once
+     */
+    boolean commit(long nanos) {
+        synchronized (this) {
+            if (status != KillStatus.PENDING) {
+                return false;
+            }
+            if (interruptSent && clearInterruptOnDelivery) {
+                interruptSent = false; // if clearing fails, the deliverer may wake it again
+                Thread.interrupted(); // the interrupt only served to wake the thread; cleanup should not trip over it
+            }
+            deliveredNanos = nanos;
+            status = KillStatus.DELIVERED;
+            try {
+                notifyAll();
+            } catch (Throwable ignored) {
+                // waiters look again within AWAIT_SLICE_NANOS
+            }
+            return true;
         }
-        long now = System.nanoTime();
-        ThreadKilledError error = new ThreadKilledError(reason);
-        StackTraceElement[] trace = withoutRuntimeFrames(error.getStackTrace());
-        error.setStackTrace(trace);
-        deliveredAt = trace.length > 0 ? trace[0] : null;
-        deliveredNanos = now;
-        deliveredTime = Instant.now();
-        if (!STATUS.compareAndSet(this, KillStatus.PENDING, KillStatus.DELIVERED)) {
-            return;
+    }
+
+    /** Ends the request undelivered with a final status; false if it was no longer pending. */
+    boolean settle(KillStatus end, String because, KillHandle with) {
+        synchronized (this) {
+            if (status != KillStatus.PENDING) {
+                return false;
+            }
+            endedBecause = because;
+            coalescedWith = with;
+            status = end;
+            notifyAll();
         }
         PendingKills.remove(this);
-        if (clearInterruptOnDelivery) {
-            // The interrupt only served to wake the thread; cleanup code should not trip over it.
-            Thread.interrupted();
-        }
-        KillStats.delivered(now - requestedNanos);
-        Unwinding.delivered(thread, error);
-        settled.countDown();
-        Deliverer.wake();
-        throw error;
-    }
-
-    /** Deliverer thread: the thread ended without reaching a kill point. */
-    void threadEnded() {
-        if (STATUS.compareAndSet(this, KillStatus.PENDING, KillStatus.THREAD_ENDED)) {
-            PendingKills.remove(this);
+        if (end == KillStatus.THREAD_ENDED) {
             KillStats.ENDED_UNDELIVERED.increment();
-            settled.countDown();
+        }
+        Deliverer.wake(); // to release its switches
+        return true;
+    }
+
+    /** Deliverer thread: wakes the thread from interruptible waits, once, and only while this kill is pending. */
+    void interruptThread() {
+        synchronized (this) {
+            if (status != KillStatus.PENDING || interruptSent || wakeUpSpent && !escalated) {
+                return;
+            }
+            interruptSent = true;
+            clearInterruptOnDelivery = !thread.isInterrupted();
+            thread.interrupt();
         }
     }
 
-    /** Deliverer thread: wakes the thread from interruptible waits. */
-    void interruptThread() {
-        if (!interrupted) {
-            interrupted = true;
-            clearInterruptOnDelivery = !thread.isInterrupted();
+    /**
+     * Victim: an interrupt just ended a wait in cleanup code, where this kill may not land. If it was this
+     * kill's own wake-up (the thread was not interrupted before), the wait goes on as if nothing had
+     * happened, and the thread is not woken again for this kill unless it is escalated.
+     *
+     * @return true if the interrupt was this kill's wake-up
+     */
+    boolean swallowWakeUp() {
+        synchronized (this) {
+            if (status != KillStatus.PENDING || !interruptSent || !clearInterruptOnDelivery) {
+                return false;
+            }
+            interruptSent = false;
+            wakeUpSpent = true;
+            return true;
         }
-        thread.interrupt();
     }
 
     /** Deliverer thread: records what stands in the kill's way. */
@@ -122,18 +185,6 @@ final class KillRequest implements KillHandle {
         lastStack = stack;
         lastTopFrame = stack.length == 0 ? null : stack[0];
         samples++;
-    }
-
-    private static StackTraceElement[] withoutRuntimeFrames(StackTraceElement[] trace) {
-        int skip = 0;
-        while (skip < trace.length && isRuntimeFrame(trace[skip].getClassName())) {
-            skip++;
-        }
-        return skip == 0 ? trace : Arrays.copyOfRange(trace, skip, trace.length);
-    }
-
-    private static boolean isRuntimeFrame(String className) {
-        return className.startsWith("dev.killswitch.delivery.") || className.startsWith("java.lang.invoke.");
     }
 
     @Override
@@ -158,17 +209,35 @@ final class KillRequest implements KillHandle {
 
     @Override
     public Optional<StackTraceElement> deliveredAt() {
-        return isDelivered() ? Optional.ofNullable(deliveredAt) : Optional.empty();
+        return isDelivered() ? Optional.ofNullable(deliveredFrame()) : Optional.empty();
+    }
+
+    /** The frame the error was thrown in: the first of its trace that is not the runtime's. */
+    private StackTraceElement deliveredFrame() {
+        StackTraceElement[] trace = Landing.withoutRuntimeFrames(error.getStackTrace());
+        return trace.length == 0 ? null : trace[0];
+    }
+
+    /** Deliverer, after the kill landed: trims the runtime's frames, if the victim had no stack left to do it. */
+    void trimTrace() {
+        if (!trimmed) {
+            error.setStackTrace(Landing.withoutRuntimeFrames(error.getStackTrace()));
+            trimmed = true;
+        }
     }
 
     @Override
     public Optional<Instant> deliveredTime() {
-        return isDelivered() ? Optional.of(deliveredTime) : Optional.empty();
+        return isDelivered() ? Optional.of(requestedAt.plusNanos(deliveredNanos - requestedNanos)) : Optional.empty();
     }
 
     @Override
     public Optional<Duration> deliveryLatency() {
         return isDelivered() ? Optional.of(Duration.ofNanos(deliveredNanos - requestedNanos)) : Optional.empty();
+    }
+
+    long latencyNanos() {
+        return deliveredNanos - requestedNanos;
     }
 
     @Override
@@ -178,12 +247,27 @@ final class KillRequest implements KillHandle {
 
     @Override
     public Optional<KillHandle> pendingKill() {
-        return Optional.empty();
+        return Optional.ofNullable(coalescedWith);
+    }
+
+    @Override
+    public boolean cancel() {
+        if (!settle(KillStatus.CANCELLED, "cancelled before it was delivered", null)) {
+            return false;
+        }
+        KillStats.CANCELLED.increment();
+        return true;
     }
 
     @Override
     public boolean awaitDelivery(Duration timeout) throws InterruptedException {
-        settled.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            for (long left; status == KillStatus.PENDING && (left = deadline - System.nanoTime()) > 0; ) {
+                long slice = Math.min(left, AWAIT_SLICE_NANOS);
+                wait(slice / 1_000_000, (int) (slice % 1_000_000));
+            }
+        }
         return isDelivered();
     }
 
@@ -198,17 +282,28 @@ final class KillRequest implements KillHandle {
         switch (status) {
             case DELIVERED:
                 return "kill of " + who + " delivered after " + ThreadLabels.millis(deliveredNanos - requestedNanos)
-                        + " at " + (deliveredAt == null ? "an unknown frame" : deliveredAt)
+                        + " at " + (deliveredFrame() == null ? "an unknown frame" : Diagnosis.frame(deliveredFrame()))
                         + (hasThreadEnded() ? "; the thread has ended" : "; the thread is still running (unwinding, or it caught the error)");
             case THREAD_ENDED:
                 return "kill of " + who + " not delivered: the thread ended before it reached a kill point";
+            case ALREADY_BEING_KILLED:
+                KillHandle with = coalescedWith;
+                return "kill of " + who + " coalesced with the kill already "
+                        + (with != null && with.isDelivered() ? "unwinding it" : "pending") + (with == null ? "" : ": " + with.describe());
+            case NOT_IN_SELECTED_CODE:
+            case CANCELLED:
+                return "kill of " + who + " not delivered: " + endedBecause;
             default:
-                return "kill of " + who + " pending for " + ThreadLabels.millis(System.nanoTime() - requestedNanos)
-                        + "; " + whereNow();
+                return "kill of " + who + (escalated ? " (escalated)" : "") + " pending for "
+                        + ThreadLabels.millis(System.nanoTime() - requestedNanos) + "; " + whereNow();
         }
     }
 
     private String whereNow() {
+        String cleanup = waitsFor;
+        if (cleanup != null && !escalated) {
+            return cleanup + " (escalate to kill it there)";
+        }
         StackTraceElement top = lastTopFrame;
         if (samples == 0 && top == null) {
             return "its stack has not been sampled yet";
@@ -222,7 +317,11 @@ final class KillRequest implements KillHandle {
 
     @Override
     public Optional<String> whyNotDelivered() {
-        return status == KillStatus.PENDING ? Optional.of(Diagnosis.of(thread)) : Optional.empty();
+        if (status != KillStatus.PENDING) {
+            return Optional.empty();
+        }
+        String cleanup = waitsFor;
+        return Optional.of(cleanup != null && !escalated ? cleanup + " (escalate to kill it there)" : Diagnosis.of(thread));
     }
 
     @Override

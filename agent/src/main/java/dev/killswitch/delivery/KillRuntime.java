@@ -24,6 +24,7 @@ public final class KillRuntime {
      */
     public static void activate(boolean debugOutput) {
         debug = debugOutput;
+        RuntimeWarmUp.run();
         active = true;
     }
 
@@ -41,7 +42,19 @@ public final class KillRuntime {
         return active;
     }
 
+    /** A kill with the default options: see {@link #kill(Thread, String, boolean, boolean)}. */
     public static KillHandle kill(Thread thread, String reason) {
+        return kill(thread, reason, false, false);
+    }
+
+    /**
+     * The one entry point of every kill: the API, JMX and the command-line tool, stop-shim, interrupt-kills
+     * and deadlines all come here, so one rule decides what may be killed.
+     *
+     * @param escalate land even inside cleanup code; on a thread whose kill is pending, escalates that kill
+     * @param waitForSelectedCode on a thread with no selected code on its stack, wait until it runs some
+     */
+    public static KillHandle kill(Thread thread, String reason, boolean escalate, boolean waitForSelectedCode) {
         long now = System.nanoTime();
         if (!active) {
             return RefusedKill.agentInactive(thread, reason, inactiveReason);
@@ -49,9 +62,21 @@ public final class KillRuntime {
         if (!thread.isAlive()) {
             return RefusedKill.notAlive(thread, reason);
         }
-        KillRequest request = new KillRequest(thread, reason, now);
+        String untouchable = SystemThreads.whyUntouchable(thread);
+        if (untouchable != null) {
+            return RefusedKill.systemThread(thread, reason, untouchable);
+        }
+        KillRequest request = new KillRequest(thread, reason, now, escalate, waitForSelectedCode);
+        if (thread == Thread.currentThread()) {
+            request.presample = thread.getStackTrace(); // a thread killing itself: what it runs now decides, not what it runs later
+        }
         KillRequest pending = PendingKills.addUnlessPending(request);
         if (pending != null) {
+            if (escalate && !pending.isEscalated()) {
+                pending.escalate();
+                Deliverer.wake();
+                return RefusedKill.escalatedPending(thread, reason, pending);
+            }
             return RefusedKill.alreadyBeingKilled(thread, reason, pending);
         }
         KillStats.REQUESTED.increment();
@@ -61,5 +86,11 @@ public final class KillRuntime {
 
     public static boolean isKillPending(Thread thread) {
         return PendingKills.find(thread) != null;
+    }
+
+    /** Cancels the pending kill of {@code thread}, if any. */
+    public static boolean cancel(Thread thread) {
+        KillRequest pending = PendingKills.find(thread);
+        return pending != null && pending.cancel();
     }
 }

@@ -11,6 +11,7 @@ public final class KillStats {
     static final LongAdder REFUSED = new LongAdder();
     static final LongAdder DELIVERED = new LongAdder();
     static final LongAdder ENDED_UNDELIVERED = new LongAdder();
+    static final LongAdder CANCELLED = new LongAdder();
     static final LongAdder DELIVERY_NANOS = new LongAdder();
     /** Kills raised again at the end of a catch block that caught them. */
     static final LongAdder RERAISED = new LongAdder();
@@ -38,12 +39,25 @@ public final class KillStats {
         return ENDED_UNDELIVERED.sum();
     }
 
+    public static long cancelled() {
+        return CANCELLED.sum();
+    }
+
     public static long reraised() {
         return RERAISED.sum();
     }
 
     public static long pending() {
         return PendingKills.count();
+    }
+
+    /**
+     * What the runtime keeps for threads, sockets and kills right now: kills not yet cleared away, threads
+     * with kills recorded as unwinding, threads recorded in an accept or a socket read. Each falls back to zero
+     * once its thread, wait or kill is gone (threads that ended are forgotten when the deliverer next idles).
+     */
+    public static long[] trackedState() {
+        return new long[] {PendingKills.tracked(), Unwinding.tracked(), BlockingIo.tracked()};
     }
 
     static void delivered(long latencyNanos) {

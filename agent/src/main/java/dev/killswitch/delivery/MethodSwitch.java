@@ -1,5 +1,6 @@
 package dev.killswitch.delivery;
 
+import java.lang.invoke.CallSite;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -9,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The switch behind every kill point of one method (of all methods of that name in its class: stack
  * frames, by which kills are armed, carry no descriptor). Idle, its target is an empty method handle
- * that the JIT inlines to nothing; armed, its target is {@link KillPoint#check}. Flipping it
+ * that the JIT inlines to nothing; armed, its target is {@link KillPoint#check}. A conditional kill point
+ * (before a conditional backward jump) has a call site of its own type, which takes a copy of the jump's
+ * operands; the switch keeps one per type the method uses and flips them together. Flipping it
  * deoptimises only the compiled code that contains this method, so a kill costs nothing to threads
  * running other code.
  *
@@ -22,6 +25,15 @@ import java.util.concurrent.TimeUnit;
 final class MethodSwitch {
     static final MethodHandle IDLE = MethodHandles.empty(MethodType.methodType(void.class));
     private static final MethodHandle CHECK;
+    /** Armed targets of the conditional kill points, one per operand shape (see KillPoint.checkIf). */
+    private static final MethodType[] CONDITIONAL_TYPES = {
+            MethodType.methodType(void.class, int.class, int.class),
+            MethodType.methodType(void.class, int.class, int.class, int.class),
+            MethodType.methodType(void.class, Object.class, int.class),
+            MethodType.methodType(void.class, Object.class, Object.class, int.class),
+            MethodType.methodType(void.class, int.class, String.class)};
+    private static final MethodHandle[] CONDITIONAL_CHECKS = new MethodHandle[CONDITIONAL_TYPES.length];
+    private static final MethodHandle[] CONDITIONAL_IDLE = new MethodHandle[CONDITIONAL_TYPES.length];
     /** Re-armed within this time of its last release, a switch is busy... */
     static final long BUSY_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** ...within this time, very busy: recompiling between kills cannot keep up. */
@@ -35,7 +47,14 @@ final class MethodSwitch {
 
     static {
         try {
-            CHECK = MethodHandles.lookup().findStatic(KillPoint.class, "check", MethodType.methodType(void.class, MethodSwitch.class));
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            CHECK = lookup.findStatic(KillPoint.class, "check", MethodType.methodType(void.class, MethodSwitch.class));
+            for (int i = 0; i < CONDITIONAL_TYPES.length; i++) {
+                String name = CONDITIONAL_TYPES[i].parameterType(1) == String.class ? "checkIfSwitch" : "checkIf";
+                CONDITIONAL_CHECKS[i] = lookup.findStatic(KillPoint.class, name,
+                        CONDITIONAL_TYPES[i].insertParameterTypes(0, MethodSwitch.class));
+                CONDITIONAL_IDLE[i] = MethodHandles.empty(CONDITIONAL_TYPES[i]);
+            }
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -46,6 +65,9 @@ final class MethodSwitch {
     final MutableCallSite site = new MutableCallSite(IDLE);
     final MethodHandle invoker = site.dynamicInvoker();
     private final MethodHandle armedTarget = MethodHandles.insertArguments(CHECK, 0, this);
+    /** The call sites of conditional kill points by operand shape, made when a method first links one. */
+    private final MutableCallSite[] conditional = new MutableCallSite[CONDITIONAL_TYPES.length];
+    private final MethodHandle[] conditionalArmed = new MethodHandle[CONDITIONAL_TYPES.length];
 
     /** Written by armed kill points in threads that are not being killed; a hint, so races do not matter. */
     int bystanderPasses;
@@ -53,6 +75,7 @@ final class MethodSwitch {
     // Touched by the deliverer thread only.
     /** How many pending kills want this switch armed. */
     private int armCount;
+    /** Written by the deliverer under this switch's lock; read when a conditional site is made. */
     private boolean armed;
     private long releasedAt = Long.MIN_VALUE / 2;
     private boolean busy;
@@ -65,6 +88,25 @@ final class MethodSwitch {
     MethodSwitch(String className, String methodName) {
         this.className = className;
         this.methodName = methodName;
+    }
+
+    /** The call site for a kill point of this type: {@code ()V}, or one of the conditional shapes. */
+    CallSite site(MethodType type) {
+        if (type.parameterCount() == 0) {
+            return site;
+        }
+        for (int i = 0; i < CONDITIONAL_TYPES.length; i++) {
+            if (CONDITIONAL_TYPES[i].equals(type)) {
+                synchronized (this) { // against arm and disarm: a site made while armed starts armed
+                    if (conditional[i] == null) {
+                        conditionalArmed[i] = MethodHandles.insertArguments(CONDITIONAL_CHECKS[i], 0, this);
+                        conditional[i] = new MutableCallSite(armed ? conditionalArmed[i] : CONDITIONAL_IDLE[i]);
+                    }
+                    return conditional[i];
+                }
+            }
+        }
+        throw new IllegalArgumentException("not a kill-point type: " + type);
     }
 
     /** Called at an armed kill point by a thread that has no kill pending. */
@@ -84,8 +126,7 @@ final class MethodSwitch {
             // lingered came from threads not yet killed, which may be the next victims.)
             bystanderPasses = 0;
             if (!armed) {
-                armed = true;
-                site.setTarget(armedTarget);
+                flip(true);
             }
         }
     }
@@ -133,8 +174,17 @@ final class MethodSwitch {
 
     private void disarm() {
         if (armed) {
-            armed = false;
-            site.setTarget(IDLE);
+            flip(false);
+        }
+    }
+
+    private synchronized void flip(boolean on) {
+        armed = on;
+        site.setTarget(on ? armedTarget : IDLE);
+        for (int i = 0; i < conditional.length; i++) {
+            if (conditional[i] != null) {
+                conditional[i].setTarget(on ? conditionalArmed[i] : CONDITIONAL_IDLE[i]);
+            }
         }
     }
 

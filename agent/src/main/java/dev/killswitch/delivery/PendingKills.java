@@ -1,10 +1,15 @@
 package dev.killswitch.delivery;
 
+import dev.killswitch.KillStatus;
+import dev.killswitch.ThreadKilledError;
+
 import java.util.Arrays;
 
 /**
- * The kills requested and not yet delivered. Armed kill points compare the current thread against
- * this array, which is almost always empty or one element long.
+ * The kills requested and not yet settled, and those just delivered until the deliverer has recorded
+ * them as unwinding (a delivered kill is moved to {@link Unwinding} by the deliverer, not by the victim,
+ * which must throw right after deciding). Armed kill points compare the current thread against this
+ * array, which is almost always empty or one element long.
  */
 final class PendingKills {
     private static final KillRequest[] NONE = new KillRequest[0];
@@ -13,34 +18,71 @@ final class PendingKills {
     private PendingKills() {
     }
 
+    /** True if no kill is pending or waiting for the deliverer's bookkeeping: the fast path of the checks. */
+    static boolean none() {
+        return pending.length == 0;
+    }
+
     /**
-     * Called at every armed kill point, in every thread that passes one: throws in a thread whose kill is
-     * pending.
+     * Called at every armed kill point, in every thread that passes one, and after blocking calls: throws
+     * in a thread whose kill is pending and may land here (see {@link Landing}).
      *
      * @return false if the current thread has no kill pending
      */
     static boolean deliverToCurrentThread() {
-        KillRequest[] current = pending;
-        if (current.length == 0) {
-            return false;
-        }
-        Thread me = Thread.currentThread();
-        for (KillRequest request : current) {
-            if (request.thread() == me) {
-                request.deliverHere();
-                return true; // the kill was settled meanwhile (deliverHere did not throw)
-            }
-        }
-        return false;
+        return Landing.atKillPoint();
     }
 
-    static synchronized KillRequest find(Thread thread) {
-        for (KillRequest request : pending) {
-            if (request.thread() == thread) {
+    /** Where {@code callWithDeadline} ends: its kill lands here, unless the caller runs cleanup code. */
+    static void deliverAtDeadlineEnd() {
+        KillRequest mine = mine();
+        if (mine != null) {
+            Landing.tryLand(mine, Landing.AT_DEADLINE_END);
+        }
+    }
+
+    /** The current thread's pending kill, or null. */
+    static KillRequest mine() {
+        KillRequest[] current = pending;
+        if (current.length == 0) {
+            return null;
+        }
+        return pendingOf(current, Thread.currentThread());
+    }
+
+    private static KillRequest pendingOf(KillRequest[] requests, Thread thread) {
+        for (KillRequest request : requests) {
+            if (request.thread() == thread && request.status() == KillStatus.PENDING) {
                 return request;
             }
         }
         return null;
+    }
+
+    /** A kill of the current thread delivered so recently that the deliverer has not recorded it yet, that is {@code t}. */
+    static KillRequest deliveredAs(Throwable t) {
+        for (KillRequest request : pending) {
+            if (request.thread() == Thread.currentThread() && request.status() == KillStatus.DELIVERED && request.error() == t
+                    && !request.handled) {
+                return request;
+            }
+        }
+        return null;
+    }
+
+    /** The latest kill of the current thread delivered so recently that the deliverer has not recorded it yet. */
+    static ThreadKilledError latestDelivered() {
+        ThreadKilledError latest = null;
+        for (KillRequest request : pending) {
+            if (request.thread() == Thread.currentThread() && request.status() == KillStatus.DELIVERED && !request.handled) {
+                latest = request.error();
+            }
+        }
+        return latest;
+    }
+
+    static KillRequest find(Thread thread) {
+        return pendingOf(pending, thread);
     }
 
     /** Adds {@code request} unless a kill of the same thread is pending; returns that one if so. */
@@ -68,7 +110,19 @@ final class PendingKills {
         }
     }
 
+    /** Kills still pending. */
     static int count() {
+        int n = 0;
+        for (KillRequest r : pending) {
+            if (r.status() == KillStatus.PENDING) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** For tests and the soak: every request not yet cleared away, pending or just delivered. */
+    static int tracked() {
         return pending.length;
     }
 }

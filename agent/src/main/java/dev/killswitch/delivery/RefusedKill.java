@@ -39,6 +39,16 @@ final class RefusedKill implements KillHandle {
                 "it is already being killed (" + pending.describe() + ")", pending);
     }
 
+    static RefusedKill escalatedPending(Thread thread, String reason, KillRequest pending) {
+        return new RefusedKill(thread, reason, KillStatus.ALREADY_BEING_KILLED,
+                "a kill of it is already pending, and is now escalated: it lands at the next kill point, even inside"
+                        + " cleanup code (" + pending.describe() + ")", pending);
+    }
+
+    static RefusedKill systemThread(Thread thread, String reason, String why) {
+        return new RefusedKill(thread, reason, KillStatus.SYSTEM_THREAD, "it is " + why + ", which is never killed", null);
+    }
+
     @Override
     public Thread thread() {
         return thread;
@@ -82,6 +92,11 @@ final class RefusedKill implements KillHandle {
     @Override
     public Optional<KillHandle> pendingKill() {
         return Optional.ofNullable(pending);
+    }
+
+    @Override
+    public boolean cancel() {
+        return false;
     }
 
     @Override

@@ -47,7 +47,7 @@ public final class StopShim {
             Thread t = threads[i];
             if (t == me) {
                 self = true;
-            } else if (!isAgentOrSystemThread(t)) {
+            } else if (SystemThreads.whyUntouchable(t) == null) { // the JVM's and the agent's: left alone
                 KillRuntime.kill(t, reason);
                 killed++;
             }
@@ -127,7 +127,7 @@ public final class StopShim {
         error.setStackTrace(withoutShimFrames(error.getStackTrace()));
         KillStats.REQUESTED.increment();
         KillStats.delivered(0);
-        Unwinding.delivered(Thread.currentThread(), error); // like any kill, catch blocks in selected code give it back
+        Unwinding.delivered(Thread.currentThread(), error, null); // like any kill, catch blocks in selected code give it back
         return error;
     }
 
@@ -146,13 +146,4 @@ public final class StopShim {
         return Arrays.copyOfRange(trace, skip, trace.length);
     }
 
-    /** The agent's threads and the JVM's, which old ThreadGroup.stop() would have stopped too, are left alone. */
-    private static boolean isAgentOrSystemThread(Thread t) {
-        if (t.getName().startsWith("killswitch-")) {
-            return true;
-        }
-        ThreadGroup group = t.getThreadGroup();
-        ThreadGroup parent = group == null ? null : group.getParent();
-        return group != null && (parent == null || parent.getParent() == null && !group.getName().equals("main"));
-    }
 }

@@ -1,5 +1,6 @@
 package dev.killswitch.delivery;
 
+import dev.killswitch.KillHandle;
 import dev.killswitch.ThreadKilledError;
 
 import java.util.ArrayList;
@@ -9,9 +10,13 @@ import java.util.List;
 /**
  * Kills that were delivered and may still be unwinding, by thread: what the checks at the ends of
  * catch blocks compare what they caught against. A catch block gives the kill back if what it caught
- * is the kill, or carries it: has it as a cause, or was thrown by a catch block that was handling it
- * (a wrapper that forgot the cause). Once the error has left the frames it was thrown through (a
- * thread pool caught it, and the thread runs other code), the kill is over, even for this thread.
+ * is the kill, or carries it: has it as a cause, was thrown by a catch block that was handling it (a
+ * wrapper that forgot the cause), or is a {@code StackOverflowError} thrown while it unwinds (a check
+ * that ran out of stack near the limit, say). Once the error has left the frames it was thrown through
+ * (a thread pool caught it, and the thread runs other code), the kill is over, even for this thread.
+ *
+ * <p>The deliverer records each kill here after it landed; until then, {@link PendingKills} still holds
+ * it, and the look-ups here look there first.
  */
 final class Unwinding {
     /** Kills and carriers remembered per thread; older ones are dropped past these. */
@@ -20,6 +25,8 @@ final class Unwinding {
     /** Stack traces this deep may be cut short by the JVM, so their frames cannot be compared. */
     private static final int TRUNCATED_TRACE = 1000;
     private static final int MAX_CAUSES = 32;
+    /** How long after a kill landed a thread is thought to be possibly unwinding from it, for waking decisions. */
+    private static final long RECENT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     private static final Record[] NONE = new Record[0];
     private static volatile Record[] records = NONE;
@@ -29,12 +36,22 @@ final class Unwinding {
 
     private static final class Record {
         final Thread thread;
-        volatile ThreadKilledError[] kills;
+        volatile ThreadKilledError[] kills = new ThreadKilledError[0];
+        volatile KillHandle[] handles = new KillHandle[0];
         volatile Throwable[] carriers = new Throwable[0];
 
-        Record(Thread thread, ThreadKilledError kill) {
+        Record(Thread thread) {
             this.thread = thread;
-            this.kills = new ThreadKilledError[] {kill};
+        }
+
+        void add(ThreadKilledError kill, KillHandle handle) {
+            for (ThreadKilledError k : kills) {
+                if (k == kill) {
+                    return;
+                }
+            }
+            kills = append(kills, kill, MAX_KILLS);
+            handles = append(handles, handle, MAX_KILLS);
         }
     }
 
@@ -43,8 +60,18 @@ final class Unwinding {
         return records.length == 0;
     }
 
-    /** The victim, as the kill is thrown. */
-    static synchronized void delivered(Thread thread, ThreadKilledError kill) {
+    /** For tests and the soak: threads with kills recorded. */
+    static int tracked() {
+        return records.length;
+    }
+
+    /** A kill landed in {@code thread}: recorded by the deliverer, or by the thread itself for a stop-shim self-stop. */
+    static synchronized void delivered(Thread thread, ThreadKilledError kill, KillHandle handle) {
+        recordOf(thread).add(kill, handle);
+    }
+
+    /** The record of {@code thread}, made if needed; drops the records of threads that have ended. Holds the class lock. */
+    private static Record recordOf(Thread thread) {
         List<Record> next = new ArrayList<>();
         Record mine = null;
         for (Record r : records) {
@@ -56,11 +83,24 @@ final class Unwinding {
             }
         }
         if (mine == null) {
-            next.add(new Record(thread, kill));
-        } else {
-            mine.kills = append(mine.kills, kill, MAX_KILLS);
+            mine = new Record(thread);
+            next.add(mine);
         }
         records = next.toArray(NONE);
+        return mine;
+    }
+
+    /** Forgets the records of threads that have ended (the deliverer calls it now and then). */
+    static synchronized void forgetEnded() {
+        List<Record> next = new ArrayList<>();
+        for (Record r : records) {
+            if (r.thread.isAlive()) {
+                next.add(r);
+            }
+        }
+        if (next.size() != records.length) {
+            records = next.toArray(NONE);
+        }
     }
 
     /**
@@ -68,6 +108,10 @@ final class Unwinding {
      * TimeoutException with the kill as its cause): catch blocks that catch that no longer give it back.
      */
     static synchronized void handled(ThreadKilledError kill) {
+        KillRequest fresh = PendingKills.deliveredAs(kill);
+        if (fresh != null) {
+            fresh.handled = true; // the deliverer has not recorded it yet, and now will not
+        }
         Thread me = Thread.currentThread();
         List<Record> next = new ArrayList<>();
         for (Record r : records) {
@@ -76,13 +120,16 @@ final class Unwinding {
                 continue;
             }
             List<ThreadKilledError> left = new ArrayList<>();
-            for (ThreadKilledError k : r.kills) {
-                if (k != kill) {
-                    left.add(k);
+            List<KillHandle> leftHandles = new ArrayList<>();
+            for (int i = 0; i < r.kills.length; i++) {
+                if (r.kills[i] != kill) {
+                    left.add(r.kills[i]);
+                    leftHandles.add(r.handles[i]);
                 }
             }
             if (!left.isEmpty()) {
                 r.kills = left.toArray(new ThreadKilledError[0]);
+                r.handles = leftHandles.toArray(new KillHandle[0]);
                 r.carriers = new Throwable[0]; // they carried the handled kill, most likely
                 next.add(r);
             }
@@ -90,28 +137,88 @@ final class Unwinding {
         records = next.toArray(NONE);
     }
 
-    /** A catch block ends: throws the kill it caught, if it caught one of this thread's that is still unwinding. */
-    static void catchExit(Throwable caught) {
-        ThreadKilledError kill = carriedBy(caught);
-        if (kill != null && stillUnwinding(kill)) {
-            KillStats.RERAISED.increment();
-            throw kill;
+    /**
+     * The current thread's kill that {@code t} is or carries, if that kill is still unwinding the frames the
+     * caller is in; else null.
+     */
+    static ThreadKilledError unwindingKill(Throwable t) {
+        if (t == null) {
+            return null;
         }
+        ThreadKilledError kill = carriedBy(t);
+        return kill != null && stillUnwinding(kill) ? kill : null;
     }
 
-    /** A catch block throws {@code thrown}: if it was handling a kill, {@code thrown} carries it from now on. */
-    static void catchThrow(Throwable thrown, Throwable caught) {
-        if (thrown == null || thrown == caught) {
-            return;
+    /** The handle of a kill of the current thread, if known. */
+    static KillHandle handleOf(ThreadKilledError kill) {
+        KillRequest fresh = PendingKills.deliveredAs(kill);
+        if (fresh != null) {
+            return fresh;
         }
-        ThreadKilledError kill = carriedBy(caught);
-        if (kill != null && carriedBy(thrown) == null && stillUnwinding(kill)) {
-            Record r = mine();
-            if (r != null) {
-                synchronized (Unwinding.class) {
-                    r.carriers = append(r.carriers, thrown, MAX_CARRIERS);
+        Record r = mine();
+        if (r != null) {
+            ThreadKilledError[] kills = r.kills;
+            KillHandle[] handles = r.handles;
+            for (int i = 0; i < kills.length && i < handles.length; i++) {
+                if (kills[i] == kill) {
+                    return handles[i];
                 }
             }
+        }
+        return null;
+    }
+
+    /** The handle of the latest kill recorded for {@code thread}, or null. */
+    static KillHandle latestHandleOf(Thread thread) {
+        for (Record r : records) {
+            if (r.thread == thread && r.handles.length > 0) {
+                return r.handles[r.handles.length - 1];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * True if {@code thread} may still be unwinding from a kill that landed in the last seconds, judging by a
+     * sample of its stack: its outermost selected frame is where that kill's stack had it. The deliverer then
+     * does not interrupt it for another kill, which would disturb the waits of its cleanup code.
+     */
+    static boolean mayBeUnwinding(Thread thread, StackTraceElement[] now) {
+        KillHandle latest = latestHandleOf(thread);
+        if (!(latest instanceof KillRequest)) {
+            return false;
+        }
+        KillRequest k = (KillRequest) latest;
+        if (System.nanoTime() - (k.requestedNanos() + k.latencyNanos()) > RECENT_NANOS || k.error() == null) {
+            return false;
+        }
+        StackTraceElement[] then = k.error().getStackTrace();
+        int outermost = -1;
+        for (int i = 0; i < now.length; i++) {
+            if (InstrumentedClasses.contains(now[i].getClassName())) {
+                outermost = i;
+            }
+        }
+        int fromBottom = now.length - outermost;
+        if (outermost < 0 || fromBottom > then.length) {
+            return false;
+        }
+        StackTraceElement a = now[outermost];
+        StackTraceElement b = then[then.length - fromBottom];
+        return a.getClassName().equals(b.getClassName()) && a.getMethodName().equals(b.getMethodName());
+    }
+
+    /** A catch block that was handling {@code kill} throws {@code thrown}: from now on {@code thrown} carries it. */
+    static void carries(Throwable thrown, ThreadKilledError kill) {
+        if (thrown == null || thrown == kill || carriedBy(thrown) != null) {
+            return;
+        }
+        synchronized (Unwinding.class) {
+            Record r = recordOf(Thread.currentThread());
+            if (r.kills.length == 0 || r.kills[r.kills.length - 1] != kill) {
+                r.add(kill, PendingKills.deliveredAs(kill)); // landed so recently that the deliverer has not recorded it yet
+            }
+            r.carriers = append(r.carriers, thrown, MAX_CARRIERS);
         }
     }
 
@@ -127,14 +234,24 @@ final class Unwinding {
 
     /** The kill of the current thread that {@code caught} is or carries, or null. */
     private static ThreadKilledError carriedBy(Throwable caught) {
+        if (PendingKills.deliveredAs(caught) != null) {
+            return (ThreadKilledError) caught;
+        }
         Record r = mine();
-        if (r == null || caught == null) {
+        ThreadKilledError[] kills = r == null ? new ThreadKilledError[0] : r.kills;
+        Throwable[] carriers = r == null ? new Throwable[0] : r.carriers;
+        ThreadKilledError latest = PendingKills.latestDelivered();
+        if (latest == null && kills.length > 0) {
+            latest = kills[kills.length - 1];
+        }
+        if (latest == null) {
             return null;
         }
-        ThreadKilledError[] kills = r.kills;
-        Throwable[] carriers = r.carriers;
         Throwable t = caught;
         for (int depth = 0; t != null && depth < MAX_CAUSES; depth++) {
+            if (t == latest || t instanceof StackOverflowError) {
+                return latest;
+            }
             for (int k = kills.length - 1; k >= 0; k--) {
                 if (t == kills[k]) {
                     return kills[k];
@@ -142,8 +259,11 @@ final class Unwinding {
             }
             for (Throwable c : carriers) {
                 if (t == c) {
-                    return kills[kills.length - 1];
+                    return latest;
                 }
+            }
+            if (t instanceof ThreadKilledError && PendingKills.deliveredAs(t) != null) {
+                return (ThreadKilledError) t;
             }
             Throwable cause = t.getCause();
             t = cause == t ? null : cause;

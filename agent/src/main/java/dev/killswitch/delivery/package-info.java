@@ -9,7 +9,10 @@
  * dev.killswitch.delivery.KillRequest} in {@link dev.killswitch.delivery.PendingKills} and hands it
  * to the {@link dev.killswitch.delivery.Deliverer} thread, which samples the victim's stack and arms
  * the {@link dev.killswitch.delivery.MethodSwitch} of each selected method on it. An armed switch
- * makes that method's kill points call {@link dev.killswitch.delivery.KillPoint#check}, which throws
- * in the victim and does nothing in any other thread. Idle switches compile to nothing.
+ * makes that method's kill points call {@link dev.killswitch.delivery.KillPoint#check}, which does
+ * nothing in any other thread; in the victim, {@link dev.killswitch.delivery.Landing} decides whether
+ * the kill lands there: not while cleanup code runs ({@link dev.killswitch.delivery.CleanupRegions},
+ * {@link dev.killswitch.delivery.VictimStack}), in which case {@link dev.killswitch.delivery.BlockEnds},
+ * where catch and finally blocks end, delivers it. Idle switches compile to nothing.
  */
 package dev.killswitch.delivery;

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The blocking calls of the JDK that selected classes have redirected to the kill-aware runtime
- * methods of {@code dev.killswitch.delivery.BlockingCalls} and {@code BlockingIo}. A call site is
+ * methods of {@code dev.killswitch.delivery.BlockingCalls}, {@code BlockingSynchronizers} and {@code BlockingIo}. A call site is
  * matched by the owner, name and descriptor its instruction names, so nothing is loaded: the owner must
  * be the JDK type itself or one of the JDK's implementations listed here (a call on an application
  * subclass of a JDK queue, say, is not redirected). {@code Object.wait} is final, so it is matched on
@@ -15,6 +15,7 @@ import java.util.Map;
  */
 final class BlockingCallSites {
     private static final String CALLS = "dev/killswitch/delivery/BlockingCalls";
+    private static final String SYNCS = "dev/killswitch/delivery/BlockingSynchronizers";
     private static final String IO = "dev/killswitch/delivery/BlockingIo";
     private static final String JUC = "java/util/concurrent/";
     private static final String LOCKS = "java/util/concurrent/locks/";
@@ -77,27 +78,27 @@ final class BlockingCallSites {
         instanceCalls("java/lang/Process", new String[] {"java/lang/Process"}, CALLS, "waitFor", "()I", "(J" + TIME_UNIT + ")Z");
 
         String[] latch = {JUC + "CountDownLatch"};
-        instanceCalls(JUC + "CountDownLatch", latch, CALLS, "await", "()V", "(J" + TIME_UNIT + ")Z");
+        instanceCalls(JUC + "CountDownLatch", latch, SYNCS, "await", "()V", "(J" + TIME_UNIT + ")Z");
         String[] barrier = {JUC + "CyclicBarrier"};
-        instanceCalls(JUC + "CyclicBarrier", barrier, CALLS, "await", "()I", "(J" + TIME_UNIT + ")I");
+        instanceCalls(JUC + "CyclicBarrier", barrier, SYNCS, "await", "()I", "(J" + TIME_UNIT + ")I");
         String[] phaser = {JUC + "Phaser"};
-        instanceCalls(JUC + "Phaser", phaser, CALLS, "awaitAdvance", "(I)I");
-        instanceCalls(JUC + "Phaser", phaser, CALLS, "awaitAdvanceInterruptibly", "(I)I", "(IJ" + TIME_UNIT + ")I");
+        instanceCalls(JUC + "Phaser", phaser, SYNCS, "awaitAdvance", "(I)I");
+        instanceCalls(JUC + "Phaser", phaser, SYNCS, "awaitAdvanceInterruptibly", "(I)I", "(IJ" + TIME_UNIT + ")I");
         String[] semaphore = {JUC + "Semaphore"};
-        instanceCalls(JUC + "Semaphore", semaphore, CALLS, "acquire", "()V", "(I)V");
-        instanceCalls(JUC + "Semaphore", semaphore, CALLS, "tryAcquire", "(J" + TIME_UNIT + ")Z", "(IJ" + TIME_UNIT + ")Z");
-        instanceCalls(JUC + "Semaphore", semaphore, CALLS, "acquireUninterruptibly", "()V", "(I)V");
+        instanceCalls(JUC + "Semaphore", semaphore, SYNCS, "acquire", "()V", "(I)V");
+        instanceCalls(JUC + "Semaphore", semaphore, SYNCS, "tryAcquire", "(J" + TIME_UNIT + ")Z", "(IJ" + TIME_UNIT + ")Z");
+        instanceCalls(JUC + "Semaphore", semaphore, SYNCS, "acquireUninterruptibly", "()V", "(I)V");
         String[] locks = jdk(LOCKS, "Lock", "ReentrantLock", "ReentrantReadWriteLock$ReadLock", "ReentrantReadWriteLock$WriteLock");
-        instanceCalls(LOCKS + "Lock", locks, CALLS, "lock", "()V");
-        instanceCalls(LOCKS + "Lock", locks, CALLS, "lockInterruptibly", "()V");
-        instanceCalls(LOCKS + "Lock", locks, CALLS, "tryLock", "(J" + TIME_UNIT + ")Z");
+        instanceCalls(LOCKS + "Lock", locks, SYNCS, "lock", "()V");
+        instanceCalls(LOCKS + "Lock", locks, SYNCS, "lockInterruptibly", "()V");
+        instanceCalls(LOCKS + "Lock", locks, SYNCS, "tryLock", "(J" + TIME_UNIT + ")Z");
         String[] conditions = jdk(LOCKS, "Condition", "AbstractQueuedSynchronizer$ConditionObject",
                 "AbstractQueuedLongSynchronizer$ConditionObject");
-        instanceCalls(LOCKS + "Condition", conditions, CALLS, "await", "()V", "(J" + TIME_UNIT + ")Z");
-        instanceCalls(LOCKS + "Condition", conditions, CALLS, "awaitNanos", "(J)J");
-        instanceCalls(LOCKS + "Condition", conditions, CALLS, "awaitUntil", "(Ljava/util/Date;)Z");
-        instanceCalls(LOCKS + "Condition", conditions, CALLS, "awaitUninterruptibly", "()V");
-        instanceCalls(JUC + "Exchanger", new String[] {JUC + "Exchanger"}, CALLS, "exchange",
+        instanceCalls(LOCKS + "Condition", conditions, SYNCS, "await", "()V", "(J" + TIME_UNIT + ")Z");
+        instanceCalls(LOCKS + "Condition", conditions, SYNCS, "awaitNanos", "(J)J");
+        instanceCalls(LOCKS + "Condition", conditions, SYNCS, "awaitUntil", "(Ljava/util/Date;)Z");
+        instanceCalls(LOCKS + "Condition", conditions, SYNCS, "awaitUninterruptibly", "()V");
+        instanceCalls(JUC + "Exchanger", new String[] {JUC + "Exchanger"}, SYNCS, "exchange",
                 "(Ljava/lang/Object;)Ljava/lang/Object;", "(Ljava/lang/Object;J" + TIME_UNIT + ")Ljava/lang/Object;");
 
         instanceCalls("java/net/ServerSocket", new String[] {"java/net/ServerSocket", "javax/net/ssl/SSLServerSocket"}, IO,

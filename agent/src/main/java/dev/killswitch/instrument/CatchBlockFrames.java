@@ -67,7 +67,7 @@ final class CatchBlockFrames {
      *
      * @return false if that cannot be shown (code laid out unusually), and nothing was changed
      */
-    boolean keepReference(int at, int store, int local, int handler, BitSet extent, int[] realAtOrAfter) {
+    boolean keepReference(int at, int store, int local, int handler, BitSet extent, MethodGraph graph) {
         if (localsAtFrame.isEmpty()) {
             return true; // no stack-map frames (class files before Java 6): the verifier infers types
         }
@@ -75,7 +75,7 @@ final class CatchBlockFrames {
         if (frame < 0) {
             return false;
         }
-        int attached = realAtOrAfter[frame];
+        int attached = graph.realAtOrAfter(frame);
         if (attached == handler) {
             return at >= store; // the handler's own frame, then the store
         }
@@ -87,7 +87,7 @@ final class CatchBlockFrames {
         // the variable too (its scope ended earlier), and the verifier checks each jump against the frame it
         // reaches. Declaring the variable in all of them is sound for the same reason as in one.
         for (Map.Entry<Integer, List<Object>> other : localsAtFrame.entrySet()) {
-            int real = realAtOrAfter[other.getKey()];
+            int real = graph.realAtOrAfter(other.getKey());
             Object type = slot(other.getValue(), local);
             if (real >= 0 && real != handler && extent.get(real) && !(type instanceof String || type == Opcodes.NULL)) {
                 overrides.computeIfAbsent(other.getKey(), k -> new HashMap<>()).put(local, "java/lang/Throwable");

@@ -19,8 +19,9 @@ import java.util.Set;
 /**
  * {@code deadline=com.acme.ReportJob.run:30s}: wraps every overload of each configured method (not
  * constructors, not abstract or native ones) in {@link DeadlineMethodVisitor}. Every other class is
- * returned untouched after one map lookup of its name. Registered after the kill-point transformer, so
- * that its exit handler never gets a handler-entry kill point of its own.
+ * returned untouched after one map lookup of its name. Registered before the kill-point transformer, which
+ * then sees the wrapper's exit handler as any other handler (the bytecode offsets it records for cleanup
+ * code must be those of the final code).
  */
 public final class DeadlineTransformer implements ClassFileTransformer {
     /** Internal class name to (method name to deadline id). */

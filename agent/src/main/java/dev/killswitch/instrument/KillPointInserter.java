@@ -10,8 +10,10 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.MethodNode;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,15 +33,17 @@ public final class KillPointInserter {
         private final int[] killPoints;
         private final List<String> skippedMethods;
         private final List<String> uncheckedCatchBlocks;
+        private final Map<String, int[][]> cleanupRegions;
 
         Result(byte[] bytes, int classFileVersion, String pollStyle, int[] killPoints, List<String> skippedMethods,
-               List<String> uncheckedCatchBlocks) {
+               List<String> uncheckedCatchBlocks, Map<String, int[][]> cleanupRegions) {
             this.bytes = bytes;
             this.classFileVersion = classFileVersion;
             this.pollStyle = pollStyle;
             this.killPoints = killPoints;
             this.skippedMethods = List.copyOf(skippedMethods);
             this.uncheckedCatchBlocks = List.copyOf(uncheckedCatchBlocks);
+            this.cleanupRegions = cleanupRegions;
         }
 
         /** The instrumented class file. */
@@ -91,6 +95,16 @@ public final class KillPointInserter {
         public List<String> uncheckedCatchBlocks() {
             return uncheckedCatchBlocks;
         }
+
+        /**
+         * Where each method's cleanup code is (catch blocks, finally blocks and their copies), by method name and
+         * descriptor, as three arrays: {@code [start, end)} pairs of bytecode offsets in the instrumented code,
+         * the method's line table as {@code [offset, line]} pairs, and the lines that hold cleanup code only.
+         * Methods without cleanup code are absent.
+         */
+        public Map<String, int[][]> cleanupRegions() {
+            return cleanupRegions;
+        }
     }
 
     /**
@@ -116,10 +130,12 @@ public final class KillPointInserter {
         for (;;) {
             int[] counts = new int[KillPointKind.values().length];
             List<String> unchecked = new ArrayList<>();
+            Map<String, CleanupRegionMarks> marks = new HashMap<>();
             ClassWriter writer = new NonLoadingClassWriter(reader);
-            reader.accept(new KillPointClassVisitor(writer, style, skip, handlers, counts, unchecked), 0);
+            reader.accept(new KillPointClassVisitor(writer, style, skip, handlers, counts, unchecked, marks), 0);
             try {
-                return new Result(writer.toByteArray(), major, style.description(), counts, skipped, unchecked);
+                byte[] bytes = writer.toByteArray();
+                return new Result(bytes, major, style.description(), counts, skipped, unchecked, offsets(marks));
             } catch (MethodTooLargeException e) {
                 // Leave that one method as it was and instrument the rest.
                 String method = e.getMethodName() + e.getDescriptor();
@@ -131,23 +147,40 @@ public final class KillPointInserter {
         }
     }
 
+    private static Map<String, int[][]> offsets(Map<String, CleanupRegionMarks> marks) {
+        if (marks.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, int[][]> out = new HashMap<>();
+        for (Map.Entry<String, CleanupRegionMarks> e : marks.entrySet()) {
+            CleanupRegionMarks m = e.getValue();
+            int[] offsets = m.offsets();
+            if (offsets != null) {
+                out.put(e.getKey(), new int[][] {offsets, m.lineTable(), m.cleanupOnlyLines()});
+            }
+        }
+        return out;
+    }
+
     private static final class KillPointClassVisitor extends ClassVisitor {
         private final PollStyle style;
         private final Set<String> skip;
         private final boolean[] hasHandlers;
         private final int[] counts;
         private final List<String> unchecked;
+        private final Map<String, CleanupRegionMarks> marks;
         private String owner;
         private int methodIndex;
 
         KillPointClassVisitor(ClassVisitor next, PollStyle style, Set<String> skip, boolean[] hasHandlers, int[] counts,
-                              List<String> unchecked) {
+                              List<String> unchecked, Map<String, CleanupRegionMarks> marks) {
             super(Opcodes.ASM9, next);
             this.style = style;
             this.skip = skip;
             this.hasHandlers = hasHandlers;
             this.counts = counts;
             this.unchecked = unchecked;
+            this.marks = marks;
         }
 
         @Override
@@ -175,6 +208,9 @@ public final class KillPointInserter {
                     CatchBlockExits.Outcome outcome = CatchBlockExits.insert(this, owner);
                     counts[KillPointKind.CATCH_EXIT.ordinal()] += outcome.checks;
                     unchecked.addAll(outcome.leftAlone);
+                    if (outcome.regions != null) {
+                        marks.put(name + descriptor, outcome.regions);
+                    }
                     accept(killPoints);
                 }
             };

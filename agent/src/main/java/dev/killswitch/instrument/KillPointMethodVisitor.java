@@ -6,30 +6,45 @@ import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Inserts the kill points of one method while ASM streams its code through:
  * <ul>
  *   <li>at method entry, before the first instruction and outside every try block;
- *   <li>before each jump, switch, {@code jsr} or {@code ret} whose target was already visited, that
- *       is, each backward jump (ASM visits code in offset order);
- *   <li>after the label and frame of each exception handler, before its first instruction;
+ *   <li>before each jump or switch whose target was already visited, that is, each backward jump (ASM
+ *       visits code in offset order); before a conditional one, or a switch with some cases forward, a
+ *       kill point that acts only on the path that goes back, never on the path that leaves the loop;
  *   <li>and each call to a blocking JDK method listed in {@link BlockingCallSites} becomes a call to its
  *       kill-aware replacement, which takes the same operands and leaves the same result.
  * </ul>
- * Each kill point is inserted right before an existing instruction and after that instruction's
+ * Exception handlers get none: a kill is never thrown where it would skip a handler's work (see
+ * {@link CatchBlockExits} for where handlers give a kill back). Neither do {@code jsr} and {@code ret},
+ * which call and leave a subroutine and close no loop, nor code of a handler that protects itself
+ * (javac's monitor exit), where anything thrown would run the same code again.
+ *
+ * <p>Each kill point is inserted right before an existing instruction and after that instruction's
  * labels, so it shares the instruction's stack-map frame and exception ranges: no new branch target,
- * no frame to compute, no class to load. It neither takes nor leaves operands, so max_stack stays.
+ * no frame to compute, no class to load. An unconditional one neither takes nor leaves operands; a
+ * conditional one copies the jump's operands first, so the method may need up to
+ * {@link #EXTRA_STACK} more operand-stack slots.
  */
 final class KillPointMethodVisitor extends MethodVisitor {
-    /** Marks in {@link Label#info}, cheaper than sets: a label to come that starts a handler, and a label already visited. */
-    private static final Object HANDLER = new Object();
+    /** Operand-stack slots a conditional kill point needs: a copy of two operands and the opcode. */
+    static final int EXTRA_STACK = 3;
+    /** Marks in {@link Label#info}, cheaper than sets: a label already visited. */
     private static final Object VISITED = new Object();
 
     private final PollStyle.MethodPoll poll;
     private final boolean methodEntry;
     private final int[] counts;
 
-    private boolean handlerEntryPending;
+    /** The try blocks, to find handlers that lie inside their own range (see {@link #visitLabel}). */
+    private List<Guard> guarded;
+    /** Ends of the self-protected code being visited now: no kill point goes there. */
+    private int selfProtected;
+    private boolean conditional;
     /** True while the last thing emitted is a kill point: a second one right after it adds nothing. */
     private boolean justPolled;
     private Label entry;
@@ -58,18 +73,31 @@ final class KillPointMethodVisitor extends MethodVisitor {
 
     @Override
     public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
-        handler.info = HANDLER; // ASM visits try-catch blocks before any of their labels
+        // ASM visits try-catch blocks before any of their labels.
+        if (guarded == null) {
+            guarded = new ArrayList<>(4);
+        }
+        guarded.add(new Guard(start, end, handler));
         super.visitTryCatchBlock(start, end, handler, type);
     }
 
     @Override
     public void visitLabel(Label label) {
         super.visitLabel(label);
-        if (label.info == HANDLER) {
-            handlerEntryPending = true;
-        }
         label.info = VISITED;
         justPolled = false;
+        if (guarded != null) {
+            for (Guard g : guarded) {
+                if (g.end == label && g.inside) {
+                    g.inside = false; // the range of a handler inside it ends
+                    selfProtected--;
+                }
+                if (g.handler == label && g.start.info == VISITED && g.end.info != VISITED) {
+                    g.inside = true; // the handler starts inside its own range
+                    selfProtected++;
+                }
+            }
+        }
     }
 
     @Override
@@ -84,9 +112,16 @@ final class KillPointMethodVisitor extends MethodVisitor {
 
     @Override
     public void visitJumpInsn(int opcode, Label label) {
-        beforeInstruction();
-        if (label.info == VISITED) {
-            emit(KillPointKind.BACK_EDGE);
+        if (label.info == VISITED && opcode != Opcodes.JSR) {
+            if (opcode == Opcodes.GOTO) {
+                emit(KillPointKind.BACK_EDGE);
+            } else if (canEmit()) {
+                // Only on the path that goes back: leaving the loop (a successful tryLock, say) is never a kill point.
+                super.visitInsn(ConditionalJumps.copyOperands(opcode));
+                poll.emitIf(mv, opcode);
+                counts[KillPointKind.BACK_EDGE.ordinal()]++;
+                conditional = true;
+            }
         }
         super.visitJumpInsn(opcode, label);
         justPolled = false;
@@ -94,66 +129,50 @@ final class KillPointMethodVisitor extends MethodVisitor {
 
     @Override
     public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
-        beforeInstruction();
-        if (anyVisited(dflt, labels)) {
-            emit(KillPointKind.BACK_EDGE);
-        }
+        backwardCases(ConditionalJumps.tableKeys(min, labels.length), dflt, labels);
         super.visitTableSwitchInsn(min, max, dflt, labels);
         justPolled = false;
     }
 
     @Override
     public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
-        beforeInstruction();
-        if (anyVisited(dflt, labels)) {
-            emit(KillPointKind.BACK_EDGE);
-        }
+        backwardCases(keys, dflt, labels);
         super.visitLookupSwitchInsn(dflt, keys, labels);
         justPolled = false;
     }
 
     @Override
     public void visitVarInsn(int opcode, int varIndex) {
-        beforeInstruction();
-        if (opcode == Opcodes.RET) {
-            // A subroutine return goes back to just after its jsr; treat it as a back-edge (old class files only).
-            emit(KillPointKind.BACK_EDGE);
-        }
         super.visitVarInsn(opcode, varIndex);
         justPolled = false;
     }
 
     @Override
     public void visitInsn(int opcode) {
-        beforeInstruction();
         super.visitInsn(opcode);
         justPolled = false;
     }
 
     @Override
     public void visitIntInsn(int opcode, int operand) {
-        beforeInstruction();
         super.visitIntInsn(opcode, operand);
         justPolled = false;
     }
 
     @Override
     public void visitTypeInsn(int opcode, String type) {
-        beforeInstruction();
         super.visitTypeInsn(opcode, type);
         justPolled = false;
     }
 
     @Override
     public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
-        beforeInstruction();
         super.visitFieldInsn(opcode, owner, name, descriptor);
         justPolled = false;
     }
 
     @Override
     public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
-        beforeInstruction();
         BlockingCallSites.Redirect redirect = BlockingCallSites.lookup(opcode, owner, name, descriptor);
         if (redirect != null) {
             // Same operands in, same result out: only the call goes through the kill-aware runtime.
@@ -167,41 +186,60 @@ final class KillPointMethodVisitor extends MethodVisitor {
 
     @Override
     public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
-        beforeInstruction();
         super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
         justPolled = false;
     }
 
     @Override
     public void visitLdcInsn(Object value) {
-        beforeInstruction();
         super.visitLdcInsn(value);
         justPolled = false;
     }
 
     @Override
     public void visitIincInsn(int varIndex, int increment) {
-        beforeInstruction();
         super.visitIincInsn(varIndex, increment);
         justPolled = false;
     }
 
     @Override
     public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
-        beforeInstruction();
         super.visitMultiANewArrayInsn(descriptor, numDimensions);
         justPolled = false;
     }
 
-    private void beforeInstruction() {
-        if (handlerEntryPending) {
-            handlerEntryPending = false;
-            emit(KillPointKind.HANDLER_ENTRY);
+    @Override
+    public void visitMaxs(int maxStack, int maxLocals) {
+        super.visitMaxs(conditional ? maxStack + EXTRA_STACK : maxStack, maxLocals);
+    }
+
+    /** A switch with cases that go back gets a kill point that acts on those cases only. */
+    private void backwardCases(int[] keys, Label dflt, Label[] labels) {
+        boolean[] back = new boolean[labels.length + 1];
+        back[0] = dflt.info == VISITED;
+        for (int i = 0; i < labels.length; i++) {
+            back[i + 1] = labels[i].info == VISITED;
+        }
+        String spec = ConditionalJumps.switchSpec(keys, back);
+        if (spec == null) {
+            return;
+        }
+        if (spec.isEmpty()) {
+            emit(KillPointKind.BACK_EDGE);
+        } else if (canEmit()) {
+            super.visitInsn(Opcodes.DUP);
+            poll.emitIfSwitch(mv, spec);
+            counts[KillPointKind.BACK_EDGE.ordinal()]++;
+            conditional = true;
         }
     }
 
+    private boolean canEmit() {
+        return selfProtected == 0;
+    }
+
     private void emit(KillPointKind kind) {
-        if (justPolled) {
+        if (justPolled || !canEmit()) {
             return;
         }
         poll.emit(mv);
@@ -209,15 +247,16 @@ final class KillPointMethodVisitor extends MethodVisitor {
         justPolled = true;
     }
 
-    private static boolean anyVisited(Label dflt, Label[] labels) {
-        if (dflt.info == VISITED) {
-            return true;
+    private static final class Guard {
+        final Label start;
+        final Label end;
+        final Label handler;
+        boolean inside;
+
+        Guard(Label start, Label end, Label handler) {
+            this.start = start;
+            this.end = end;
+            this.handler = handler;
         }
-        for (Label l : labels) {
-            if (l.info == VISITED) {
-                return true;
-            }
-        }
-        return false;
     }
 }

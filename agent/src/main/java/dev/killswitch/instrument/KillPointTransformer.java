@@ -1,5 +1,6 @@
 package dev.killswitch.instrument;
 
+import dev.killswitch.delivery.CleanupRegions;
 import dev.killswitch.delivery.InstrumentedClasses;
 
 import java.lang.instrument.ClassFileTransformer;
@@ -51,6 +52,9 @@ public final class KillPointTransformer implements ClassFileTransformer {
                 return null;
             }
             letModuleReadRuntime(module);
+            if (!result.cleanupRegions().isEmpty() || classBeingRedefined != null) {
+                CleanupRegions.register(loader, name, result.cleanupRegions());
+            }
             InstrumentedClasses.register(name, result.usesSharedSwitch(), classBeingRedefined != null, result.killPoints(),
                     System.nanoTime() - start);
             reporter.instrumented(name, result);

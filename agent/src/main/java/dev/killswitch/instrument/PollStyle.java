@@ -65,10 +65,27 @@ enum PollStyle {
         return description;
     }
 
-    /** Emits one kill point of a given method. (Classes, not lambdas: no lambda bootstrap in the first transformation.) */
+    /**
+     * Emits the kill points of a given method. (Classes, not lambdas: no lambda bootstrap in the first
+     * transformation.) Each form leaves the stack as it found it; a conditional one consumes the copies of
+     * a branch's operands that the caller pushed, and acts only on the path where {@code code} says.
+     */
     interface MethodPoll {
+        /** An unconditional kill point. */
         void emit(MethodVisitor mv);
+
+        /** After a copy of the operands of the conditional jump {@code opcode}: acts only if that jump is taken. */
+        void emitIf(MethodVisitor mv, int opcode);
+
+        /** After a copy of a switch's key: acts only for the keys {@code spec} lists (see ConditionalJumps.switchSpec). */
+        void emitIfSwitch(MethodVisitor mv, String spec);
     }
+
+    static String conditionalDescriptor(int opcode) {
+        return "(" + ConditionalJumps.operands(opcode) + "I)V";
+    }
+
+    static final String SWITCH_DESCRIPTOR = "(ILjava/lang/String;)V";
 
     private static final class IndyPoll implements MethodPoll {
         private final String siteName;
@@ -81,6 +98,18 @@ enum PollStyle {
         public void emit(MethodVisitor mv) {
             mv.visitInvokeDynamicInsn(siteName, "()V", BOOTSTRAP);
         }
+
+        @Override
+        public void emitIf(MethodVisitor mv, int opcode) {
+            mv.visitIntInsn(Opcodes.SIPUSH, opcode);
+            mv.visitInvokeDynamicInsn(siteName, conditionalDescriptor(opcode), BOOTSTRAP);
+        }
+
+        @Override
+        public void emitIfSwitch(MethodVisitor mv, String spec) {
+            mv.visitLdcInsn(spec);
+            mv.visitInvokeDynamicInsn(siteName, SWITCH_DESCRIPTOR, BOOTSTRAP);
+        }
     }
 
     private static final class StaticPoll implements MethodPoll {
@@ -89,6 +118,18 @@ enum PollStyle {
         @Override
         public void emit(MethodVisitor mv) {
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "poll", "()V", false);
+        }
+
+        @Override
+        public void emitIf(MethodVisitor mv, int opcode) {
+            mv.visitIntInsn(Opcodes.SIPUSH, opcode);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "pollIf", conditionalDescriptor(opcode), false);
+        }
+
+        @Override
+        public void emitIfSwitch(MethodVisitor mv, String spec) {
+            mv.visitLdcInsn(spec);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "pollIfSwitch", SWITCH_DESCRIPTOR, false);
         }
     }
 }

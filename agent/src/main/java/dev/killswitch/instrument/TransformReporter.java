@@ -30,10 +30,9 @@ public final class TransformReporter {
             }
             out.println("killswitch: instrumented " + className + ": "
                     + result.killPoints(KillPointKind.BACK_EDGE) + " back-edge, "
-                    + result.killPoints(KillPointKind.METHOD_ENTRY) + " method-entry, "
-                    + result.killPoints(KillPointKind.HANDLER_ENTRY) + " handler-entry kill points, "
+                    + result.killPoints(KillPointKind.METHOD_ENTRY) + " method-entry kill points, "
                     + result.killPoints(KillPointKind.BLOCKING_CALL) + " blocking calls, "
-                    + result.killPoints(KillPointKind.CATCH_EXIT) + " catch-block exits"
+                    + result.killPoints(KillPointKind.CATCH_EXIT) + " catch- and finally-block exits"
                     + " (class file " + result.classFileVersion() + ", " + result.pollStyle() + ")");
         }
     }

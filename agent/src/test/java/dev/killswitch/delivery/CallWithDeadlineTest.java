@@ -1,5 +1,6 @@
 package dev.killswitch.delivery;
 
+import dev.killswitch.KillOption;
 import dev.killswitch.KillStatus;
 import dev.killswitch.Killswitch;
 import dev.killswitch.ThreadKilledError;
@@ -88,7 +89,8 @@ class CallWithDeadlineTest {
     @Test
     void someoneElsesKillStillPropagates() {
         ThreadKilledError e = assertThrows(ThreadKilledError.class, () -> Killswitch.callWithDeadline(Duration.ofSeconds(10), () -> {
-            assertSame(KillStatus.PENDING, Killswitch.kill(Thread.currentThread(), "the operator").status());
+            // Asked from this unselected lambda, before the selected code runs: it must wait for it.
+            assertSame(KillStatus.PENDING, Killswitch.kill(Thread.currentThread(), "the operator", KillOption.WAIT_FOR_SELECTED_CODE).status());
             return spin(-1L);
         }));
         assertEquals("the operator", e.getReason());

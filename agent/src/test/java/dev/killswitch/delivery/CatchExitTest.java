@@ -1,6 +1,7 @@
 package dev.killswitch.delivery;
 
 import dev.killswitch.KillHandle;
+import dev.killswitch.KillOption;
 import dev.killswitch.KillStatus;
 import dev.killswitch.Killswitch;
 import dev.killswitch.ThreadKilledError;
@@ -108,7 +109,7 @@ class CatchExitTest {
     }
 
     @Test
-    void aFinallyBlockThatNeverEndsIsEndedByASecondKill() throws Exception {
+    void aFinallyBlockThatNeverEndsIsSparedBySecondKillsAndEndedByAnEscalatedOne() throws Exception {
         Class<?> swallowers = swallowers(17);
         Method stubborn = swallowers.getMethod("stubbornFinally");
         KillDeliveryTest.Victim victim = KillDeliveryTest.Victim.start("stubborn", () -> stubborn.invoke(null));
@@ -120,10 +121,17 @@ class CatchExitTest {
         assertTrue(victim.thread.isAlive(), "the finally block keeps running after the first kill");
 
         KillHandle second = Killswitch.kill(victim.thread, "second");
-        assertTrue(second.status() == KillStatus.PENDING || second.status() == KillStatus.DELIVERED, "a second kill is accepted: " + second.describe());
+        assertEquals(KillStatus.PENDING, second.status(), second.describe());
+        assertFalse(second.awaitDelivery(Duration.ofMillis(300)), "cleanup code is not cut short by a second kill: " + second.describe());
+        assertTrue(second.describe().contains("running cleanup code at com.acme.swallow.Swallowers.stubbornFinally"), second.describe());
+
+        KillHandle escalated = Killswitch.kill(victim.thread, "escalated", KillOption.ESCALATE);
+        assertEquals(KillStatus.ALREADY_BEING_KILLED, escalated.status(), "the pending kill is escalated: " + escalated.describe());
+        assertTrue(escalated.describe().contains("now escalated"), escalated.describe());
         assertTrue(second.awaitThreadEnd(DEADLINE), second.describe());
         ThreadKilledError died = assertInstanceOf(ThreadKilledError.class, victim.died.get());
         assertTrue(died.getMessage().contains("second"), died.getMessage());
+        assertTrue(second.isDelivered());
     }
 
     @ParameterizedTest(name = "class file version {0}")

@@ -1,5 +1,6 @@
 package dev.killswitch.delivery;
 
+import dev.killswitch.KillOption;
 import dev.killswitch.KillStatus;
 import dev.killswitch.Killswitch;
 import dev.killswitch.ThreadKilledError;
@@ -94,7 +95,8 @@ class InterruptKillsRuntimeTest {
             }
             return spin.invoke(null);
         });
-        assertEquals(KillStatus.PENDING, Killswitch.kill(victim.thread, "first").status());
+        // Unselected code first: a kill that waits for selected code stays pending meanwhile.
+        assertEquals(KillStatus.PENDING, Killswitch.kill(victim.thread, "first", KillOption.WAIT_FOR_SELECTED_CODE).status());
         long requested = KillStats.requested();
         InterruptKills.interrupting(victim.thread);
         await().atMost(Duration.ofSeconds(5)).until(() -> !victim.thread.isAlive());

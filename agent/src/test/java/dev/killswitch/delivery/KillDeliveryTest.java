@@ -1,6 +1,7 @@
 package dev.killswitch.delivery;
 
 import dev.killswitch.KillHandle;
+import dev.killswitch.KillOption;
 import dev.killswitch.KillStatus;
 import dev.killswitch.Killswitch;
 import dev.killswitch.ThreadKilledError;
@@ -181,21 +182,30 @@ class KillDeliveryTest {
     }
 
     @Test
-    void aThreadOutsideSelectedCodeKeepsItsKillPendingAndASecondKillIsRefused() throws Exception {
+    void aThreadWithNoSelectedCodeOnItsStackIsLeftAloneAndNotInterrupted() throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong spins = new AtomicLong();
-        Thread unselected = new Thread(() -> {
-            while (!stop.get()) {
-                spins.incrementAndGet(); // test code: not instrumented
-            }
-        }, "unselected-spinner");
-        unselected.start();
-        await().until(() -> spins.get() > 1000);
+        Thread unselected = unselectedSpinner(stop);
 
-        KillHandle first = Killswitch.kill(unselected, "first");
+        KillHandle kill = Killswitch.kill(unselected, "aimed at nothing");
+        await().atMost(DEADLINE).until(() -> kill.status() != KillStatus.PENDING);
+        assertEquals(KillStatus.NOT_IN_SELECTED_CODE, kill.status(), kill.describe());
+        assertTrue(kill.describe().contains("no selected code on its stack"), kill.describe());
+        assertFalse(Killswitch.isKillPending(unselected));
+        assertFalse(unselected.isInterrupted(), "nothing was done to it");
+        stop.set(true);
+        unselected.join();
+    }
+
+    @Test
+    void aKillThatWaitsForSelectedCodeStaysPendingAndASecondKillIsRefused() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread unselected = unselectedSpinner(stop);
+
+        KillHandle first = Killswitch.kill(unselected, "first", KillOption.WAIT_FOR_SELECTED_CODE);
         assertFalse(first.awaitDelivery(Duration.ofMillis(200)), "no kill point in unselected code");
         assertTrue(Killswitch.isKillPending(unselected));
-        assertTrue(first.describe().contains("no selected code is on its stack: the kill lands when it enters selected code"), first.describe());
+        assertTrue(first.describe().contains("no selected code on its stack: the kill waits until it runs some"), first.describe());
+        assertFalse(unselected.isInterrupted(), "it is not woken while it waits");
 
         KillHandle second = Killswitch.kill(unselected, "second");
         assertEquals(KillStatus.ALREADY_BEING_KILLED, second.status());
@@ -230,7 +240,8 @@ class KillDeliveryTest {
         Method whileLoop = shapes.getMethod("whileLoop", long.class);
         AtomicReference<KillHandle> handle = new AtomicReference<>();
         Victim self = Victim.start("self", () -> {
-            handle.set(Killswitch.kill(Thread.currentThread(), "suicide"));
+            // Asked from this unselected lambda: it waits for the selected code that comes next.
+            handle.set(Killswitch.kill(Thread.currentThread(), "suicide", KillOption.WAIT_FOR_SELECTED_CODE));
             return whileLoop.invoke(null, -1L);
         });
         self.thread.join(DEADLINE.toMillis());
@@ -239,6 +250,19 @@ class KillDeliveryTest {
     }
 
     // --- helpers --------------------------------------------------------------------------------
+
+    /** A thread spinning in test code, which is not instrumented, until {@code stop}. */
+    private static Thread unselectedSpinner(AtomicBoolean stop) {
+        AtomicLong spins = new AtomicLong();
+        Thread unselected = new Thread(() -> {
+            while (!stop.get()) {
+                spins.incrementAndGet();
+            }
+        }, "unselected-spinner");
+        unselected.start();
+        await().until(() -> spins.get() > 1000);
+        return unselected;
+    }
 
     private static Class<?> shapesClass(Map<String, byte[]> classes) {
         try {

@@ -136,9 +136,9 @@ class StopShimRuntimeTest {
             }
             PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
             TransformReporter reporter = new TransformReporter(false, out);
-            loader = new ChainLoader(classes,
-                    new KillPointTransformer(new ClassSelector(TransformingClassLoader.globs("com.acme.**"), List.of()), reporter, null),
-                    new StopShimTransformer(reporter, out, false, null));
+            loader = new ChainLoader(classes, // in the agent's order: the retrofits first
+                    new StopShimTransformer(reporter, out, false, null),
+                    new KillPointTransformer(new ClassSelector(TransformingClassLoader.globs("com.acme.**"), List.of()), reporter, null));
             workerClass = loader.loadClass("com.acme.stop.Worker");
             caller = loader.loadClass("com.acme.stop.StopCaller");
         }

@@ -68,7 +68,8 @@ class BlockingCallSitesTest {
 
     @Test
     void theRuntimeClassesArePublicWithPublicMethods() throws Exception {
-        for (String name : new String[] {"dev.killswitch.delivery.BlockingCalls", "dev.killswitch.delivery.BlockingIo"}) {
+        for (String name : new String[] {"dev.killswitch.delivery.BlockingCalls", "dev.killswitch.delivery.BlockingSynchronizers",
+                "dev.killswitch.delivery.BlockingIo"}) {
             Class<?> c = Class.forName(name);
             assertTrue(Modifier.isPublic(c.getModifiers()), name);
             for (Method m : c.getDeclaredMethods()) {

@@ -76,8 +76,13 @@ class KillPointInserterTest {
                 for (AbstractInsnNode insn : m.instructions) {
                     if (isBackward(m, insn)) {
                         backwardJumps[0]++;
-                        assertNotNull(Bytecode.killPointBefore(insn),
-                                name + "." + m.name + ": backward jump at " + m.instructions.indexOf(insn) + " without kill point");
+                        AbstractInsnNode killPoint = Bytecode.killPointBefore(insn);
+                        assertNotNull(killPoint, name + "." + m.name + ": backward jump at " + m.instructions.indexOf(insn) + " without kill point");
+                        if (insn.getOpcode() != Opcodes.GOTO && insn instanceof JumpInsnNode) {
+                            assertTrue(Bytecode.isConditionalKillPoint(killPoint), name + "." + m.name + ": a conditional backward jump"
+                                    + " needs a kill point that acts only when it goes back");
+                            assertEquals(insn.getOpcode(), Bytecode.conditionalKillPointOpcode(killPoint), name + "." + m.name);
+                        }
                     }
                 }
             }
@@ -87,10 +92,11 @@ class KillPointInserterTest {
 
     @ParameterizedTest(name = "--release {0}")
     @MethodSource("releases")
-    void everyExceptionHandlerStartsWithAKillPoint(int release) {
+    void noExceptionHandlerStartsWithAKillPointAndEveryHandlerWithCodeHasItsCleanupRegionRecorded(int release) {
         int[] handlers = {0};
         fixtures(release).forEach((name, bytes) -> {
-            ClassNode cls = Bytecode.read(inserter.instrument(bytes).bytes());
+            KillPointInserter.Result result = inserter.instrument(bytes);
+            ClassNode cls = Bytecode.read(result.bytes());
             for (MethodNode m : withCode(cls)) {
                 for (TryCatchBlockNode tcb : m.tryCatchBlocks) {
                     handlers[0]++;
@@ -98,7 +104,11 @@ class KillPointInserterTest {
                     while (first.getOpcode() < 0) {
                         first = first.getNext();
                     }
-                    assertTrue(Bytecode.isKillPoint(first), name + "." + m.name + ": handler starts with " + first);
+                    // A kill thrown there would replace the exception the handler is about to handle, and skip its work.
+                    assertFalse(Bytecode.isKillPoint(first), name + "." + m.name + ": handler starts with a kill point");
+                }
+                if (!m.tryCatchBlocks.isEmpty()) {
+                    assertTrue(result.cleanupRegions().containsKey(m.name + m.desc), name + "." + m.name + m.desc + ": no cleanup regions");
                 }
             }
         });
@@ -108,7 +118,7 @@ class KillPointInserterTest {
     private static int countStaticPolls(MethodNode m) {
         int n = 0;
         for (org.objectweb.asm.tree.AbstractInsnNode insn : m.instructions) {
-            if (insn instanceof org.objectweb.asm.tree.MethodInsnNode && ((org.objectweb.asm.tree.MethodInsnNode) insn).name.equals("poll")
+            if (insn instanceof org.objectweb.asm.tree.MethodInsnNode && ((org.objectweb.asm.tree.MethodInsnNode) insn).name.startsWith("poll")
                     && ((org.objectweb.asm.tree.MethodInsnNode) insn).owner.equals("dev/killswitch/delivery/KillPoint")) {
                 n++;
             }
@@ -141,13 +151,19 @@ class KillPointInserterTest {
                 assertEquals(b.maxLocals, a.maxLocals);
                 int checks = Bytecode.countCallsTo(a, "dev/killswitch/delivery/KillPoint") - countStaticPolls(a);
                 if (b.instructions.size() > 0) {
-                    // Kill points need no operand stack; the checks at catch-block exits need a few slots.
-                    assertEquals(b.maxStack + (checks > 0 ? CatchBlockExits.EXTRA_STACK : 0), a.maxStack,
+                    // Plain kill points need no operand stack; conditional ones and the checks at catch-block exits need a few slots.
+                    boolean conditional = false;
+                    for (AbstractInsnNode insn : a.instructions) {
+                        conditional |= Bytecode.isKillPoint(insn) && Bytecode.isConditionalKillPoint(insn);
+                    }
+                    assertEquals(b.maxStack + (checks > 0 ? CatchBlockExits.EXTRA_STACK : 0)
+                                    + (conditional ? KillPointMethodVisitor.EXTRA_STACK : 0), a.maxStack,
                             name + "." + b.name + ": operand stack");
                 }
                 catchChecks += checks;
                 killPoints += Bytecode.countKillPoints(a);
-                redirected += Bytecode.countCallsTo(a, "dev/killswitch/delivery/BlockingCalls", "dev/killswitch/delivery/BlockingIo");
+                redirected += Bytecode.countCallsTo(a, "dev/killswitch/delivery/BlockingCalls", "dev/killswitch/delivery/BlockingSynchronizers",
+                        "dev/killswitch/delivery/BlockingIo");
             }
             assertEquals(result.totalKillPoints() - result.killPoints(KillPointKind.BLOCKING_CALL) - result.killPoints(KillPointKind.CATCH_EXIT),
                     killPoints, name + ": kill points");
@@ -201,6 +217,29 @@ class KillPointInserterTest {
         assertTrue(java.lang.reflect.Modifier.isStatic(dev.killswitch.delivery.KillPoint.class.getMethod("poll").getModifiers()));
     }
 
+    @ParameterizedTest(name = "--release {0}")
+    @MethodSource("releases")
+    void nothingIsInsertedInAHandlerThatProtectsItsOwnCode(int release) {
+        // javac's exit of a synchronized block: anything thrown there would run the same handler again, for ever.
+        ClassNode cls = Bytecode.read(inserter.instrument(fixtures(release).get("com.acme.safety.Cleanups")).bytes());
+        MethodNode locked = Bytecode.method(cls, "recurseCatchingOverflowLocked");
+        int guarded = 0;
+        for (TryCatchBlockNode tcb : locked.tryCatchBlocks) {
+            int start = locked.instructions.indexOf(tcb.start);
+            int end = locked.instructions.indexOf(tcb.end);
+            int handler = locked.instructions.indexOf(tcb.handler);
+            if (start <= handler && handler < end) {
+                guarded++;
+                for (int i = handler; i < end; i++) {
+                    AbstractInsnNode insn = locked.instructions.get(i);
+                    assertFalse(insn instanceof MethodInsnNode && ((MethodInsnNode) insn).owner.startsWith("dev/killswitch/")
+                            || Bytecode.isKillPoint(insn), "inserted into a handler that protects itself: " + i);
+                }
+            }
+        }
+        assertTrue(guarded > 0, "the fixture has a monitor exit handler");
+    }
+
     @Test
     void countsKillPointsByKind() {
         Map<String, byte[]> classes = fixtures(17);
@@ -208,13 +247,12 @@ class KillPointInserterTest {
         // Inner.<init> and Inner.run: two entries; run has one loop and no handler.
         assertEquals(2, r.killPoints(KillPointKind.METHOD_ENTRY));
         assertEquals(1, r.killPoints(KillPointKind.BACK_EDGE));
-        assertEquals(0, r.killPoints(KillPointKind.HANDLER_ENTRY));
 
         ClassNode shapes = Bytecode.read(inserter.instrument(classes.get("com.acme.shapes.Shapes")).bytes());
         assertEquals(2, Bytecode.countKillPoints(Bytecode.method(shapes, "whileLoop")), "entry + back-edge");
         assertEquals(1, Bytecode.countKillPoints(Bytecode.method(shapes, "fib")), "entry only");
-        // entry, loop, handler of the catch, handler of the finally (catch-any) paths
-        assertTrue(Bytecode.countKillPoints(Bytecode.method(shapes, "exceptionEveryIteration")) >= 3);
+        // entry and loop; none at the handlers, which get checks where they end instead
+        assertEquals(2, Bytecode.countKillPoints(Bytecode.method(shapes, "exceptionEveryIteration")));
     }
 
     @ParameterizedTest(name = "--release {0}")

@@ -37,11 +37,11 @@ public final class Bytecode {
                 .orElseThrow(() -> new AssertionError("no method " + name + " in " + cls.name));
     }
 
-    /** True if {@code insn} is (the first instruction of) a kill point. */
+    /** True if {@code insn} is the call of a kill point (a conditional one comes after a copy of its operands). */
     public static boolean isKillPoint(AbstractInsnNode insn) {
         if (insn instanceof MethodInsnNode) {
             MethodInsnNode m = (MethodInsnNode) insn;
-            return m.owner.equals(RUNTIME) && m.name.equals("poll");
+            return m.owner.equals(RUNTIME) && m.name.startsWith("poll");
         }
         if (insn instanceof InvokeDynamicInsnNode) {
             return ((InvokeDynamicInsnNode) insn).bsm.getOwner().equals(RUNTIME);
@@ -60,6 +60,9 @@ public final class Bytecode {
                 continue;
             }
             if (isKillPoint(insn)) {
+                if (isConditionalKillPoint(insn)) {
+                    out.subList(out.size() - 2, out.size()).clear(); // the copy of the operands, and the opcode or cases
+                }
                 continue;
             }
             int operands = catchCheckOperands(insn);
@@ -72,6 +75,12 @@ public final class Bytecode {
         return out;
     }
 
+    /** True for a kill point that acts on one path of a branch only: it takes a copy of the branch's operands. */
+    public static boolean isConditionalKillPoint(AbstractInsnNode insn) {
+        String desc = insn instanceof MethodInsnNode ? ((MethodInsnNode) insn).desc : ((InvokeDynamicInsnNode) insn).desc;
+        return !desc.equals("()V");
+    }
+
     /** For a check at a catch-block exit, the number of instructions before it that load its operands; else 0. */
     public static int catchCheckOperands(AbstractInsnNode insn) {
         if (!(insn instanceof MethodInsnNode) || !((MethodInsnNode) insn).owner.equals(RUNTIME)) {
@@ -79,12 +88,12 @@ public final class Bytecode {
         }
         switch (((MethodInsnNode) insn).name) {
             case "catchExit":
-                return 1;
+                return 2; // caught, flags
             case "catchThrow":
-                return 2;
             case "catchExitIf":
+                return 3; // a copy of the thrown exception or the operands, caught or the code, flags or caught
             case "catchExitIfSwitch":
-                return 3;
+                return 4;
             default:
                 return 0;
         }
@@ -120,13 +129,18 @@ public final class Bytecode {
         return p;
     }
 
-    /** The start of the kill point that ends right before {@code insn}, or null if there is none. */
+    /** The call of the kill point that ends right before {@code insn}, or null if there is none. */
     public static AbstractInsnNode killPointBefore(AbstractInsnNode insn) {
         AbstractInsnNode p = insn.getPrevious();
         if (p == null || p.getOpcode() < 0) {
             return null; // a label between: not the same position
         }
         return isKillPoint(p) ? p : null;
+    }
+
+    /** The opcode a conditional kill point passes (the value pushed right before its call). */
+    public static int conditionalKillPointOpcode(AbstractInsnNode call) {
+        return ((org.objectweb.asm.tree.IntInsnNode) call.getPrevious()).operand;
     }
 
     /**

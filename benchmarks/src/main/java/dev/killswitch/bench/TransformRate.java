@@ -107,9 +107,10 @@ final class TransformRate {
         out.println(String.format(Locale.ROOT, "%d classes (%.1f MB): %.0f classes/s (%.1f MB/s, %.1f us a class), best of %d passes",
                 classes.size(), bytes / 1e6, best, best * bytes / classes.size() / 1e6, 1e6 / best, passes));
         out.println(String.format(Locale.ROOT, "instrumented %d, left unchanged %d, without methods to instrument %d; kill points:"
-                        + " %d back-edge, %d method-entry, %d handler-entry; class files grew by %.1f%%",
-                changed, unchanged, classes.size() - changed - unchanged, killPoints[0], killPoints[1], killPoints[2],
-                100.0 * added / bytes));
+                        + " %d back-edge, %d method-entry, %d blocking calls, %d catch- and finally-block exits; class files grew by %.1f%%",
+                changed, unchanged, classes.size() - changed - unchanged, killPoints[KillPointKind.BACK_EDGE.ordinal()],
+                killPoints[KillPointKind.METHOD_ENTRY.ordinal()], killPoints[KillPointKind.BLOCKING_CALL.ordinal()],
+                killPoints[KillPointKind.CATCH_EXIT.ordinal()], 100.0 * added / bytes));
         out.println(String.format(Locale.ROOT, "a class that no pattern selects costs %.0f ns (name check only)", rejectNanos));
         out.println(String.format(Locale.ROOT, "stop-shim=true costs %.0f ns a class on average (a constant-pool walk; %d classes"
                 + " call a stop method and were rewritten)", stopShimNanos, stopCallers));

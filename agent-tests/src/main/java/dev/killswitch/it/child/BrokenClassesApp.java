@@ -30,6 +30,7 @@ public final class BrokenClassesApp {
 
         Thread spinner = Fixtures.forever("com.acme.shapes.Shapes", "whileLoop", "spinner");
         spinner.start();
+        Fixtures.awaitIn(spinner, "whileLoop"); // a kill is aimed at selected code the thread runs
         boolean delivered = Killswitch.kill(spinner, "after broken classes").awaitDelivery(Duration.ofSeconds(1));
         Report.line("KILL", Map.of("delivered", delivered));
         Report.line("APP DONE");

@@ -47,6 +47,19 @@ final class Fixtures {
         return t;
     }
 
+    /** Waits (at most 10 s) until {@code t} runs {@code method}: a kill aimed at it then finds selected code on its stack. */
+    static void awaitIn(Thread t, String method) throws InterruptedException {
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < until) {
+            for (StackTraceElement e : t.getStackTrace()) {
+                if (e.getMethodName().equals(method)) {
+                    return;
+                }
+            }
+            Thread.sleep(1);
+        }
+    }
+
     private static MethodHandle handle(String className, String method) throws ReflectiveOperationException {
         Class<?> c = Class.forName(className, true, Fixtures.class.getClassLoader());
         return MethodHandles.publicLookup().findStatic(c, method, MethodType.methodType(long.class, long.class));

@@ -55,6 +55,13 @@ public final class JmxClient {
                         answer(mbsc.invoke(name, "kill", new Object[] {Long.parseLong(cmd[1]), cmd[2]},
                                 new String[] {"long", "java.lang.String"}));
                         break;
+                    case "ESCALATE":
+                        answer(mbsc.invoke(name, "escalate", new Object[] {Long.parseLong(cmd[1]), cmd[2]},
+                                new String[] {"long", "java.lang.String"}));
+                        break;
+                    case "CANCEL":
+                        answer(mbsc.invoke(name, "cancelKill", new Object[] {Long.parseLong(cmd[1])}, new String[] {"long"}));
+                        break;
                     case "KILL_BY_NAME":
                         answer(mbsc.invoke(name, "killByName", new Object[] {cmd[1], cmd[2]},
                                 new String[] {"java.lang.String", "java.lang.String"}));

@@ -21,6 +21,7 @@ public final class PlainApp {
         Report.line("COMPUTED", Map.of("result", Fixtures.call("com.acme.shapes.Shapes", "whileLoop", 1000) + Fixtures.call("com.acme.shapes.Shapes", "tryCatchFinally", 1000)));
         Thread spinner = Fixtures.forever("com.acme.shapes.Shapes", "whileTrue", "spinner");
         spinner.start();
+        Fixtures.awaitIn(spinner, "whileTrue"); // a kill is aimed at selected code the thread runs
         KillHandle handle = Killswitch.kill(spinner, "plain app");
         boolean delivered = handle.awaitDelivery(Duration.ofSeconds(1));
         Map<String, Object> fields = new LinkedHashMap<>();

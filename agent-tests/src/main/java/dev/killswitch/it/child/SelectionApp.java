@@ -24,14 +24,16 @@ public final class SelectionApp {
         }
         r += Fixtures.call("com.acme.waits.Waits", "sleepSwallowingInterrupts", 1);
         Report.line("LOADED", Map.of("result", r));
-        Report.line("SHAPES", kill(Fixtures.forever("com.acme.shapes.Shapes", "whileLoop", "shapes-spinner")));
-        Report.line("WAITS", kill(Fixtures.forever("com.acme.waits.Waits", "sleepSwallowingInterrupts", "waits-sleeper")));
+        Report.line("SHAPES", kill(Fixtures.forever("com.acme.shapes.Shapes", "whileLoop", "shapes-spinner"), "whileLoop"));
+        Report.line("WAITS", kill(Fixtures.forever("com.acme.waits.Waits", "sleepSwallowingInterrupts", "waits-sleeper"),
+                "sleepSwallowingInterrupts"));
         Report.line("APP DONE");
         System.exit(0);
     }
 
-    private static Map<String, Object> kill(Thread t) throws InterruptedException {
+    private static Map<String, Object> kill(Thread t, String method) throws InterruptedException {
         t.start();
+        Fixtures.awaitIn(t, method); // running it, selected or not
         KillHandle handle = Killswitch.kill(t, "selection test");
         Map<String, Object> fields = new LinkedHashMap<>();
         boolean delivered = handle.awaitDelivery(Duration.ofMillis(500));

@@ -1,6 +1,7 @@
 package dev.killswitch.it.child;
 
 import dev.killswitch.KillHandle;
+import dev.killswitch.KillOption;
 import dev.killswitch.Killswitch;
 
 import java.io.BufferedReader;
@@ -85,6 +86,9 @@ public final class SwallowDriver {
             fields.put("aliveAfterFirst", victim.isAlive());
             KillHandle second = Killswitch.kill(victim, "second kill of " + scenario);
             fields.put("secondStatus", second.status());
+            fields.put("secondLandsInCleanup", second.awaitDelivery(Duration.ofMillis(300)));
+            KillHandle escalated = Killswitch.kill(victim, "escalation of " + scenario, KillOption.ESCALATE);
+            fields.put("escalatedStatus", escalated.status());
             second.awaitThreadEnd(DEADLINE);
         } else {
             first.awaitThreadEnd(DEADLINE);

@@ -7,7 +7,7 @@ import javax.management.ObjectName;
 /** The agent's kill-point totals, read from its MXBean as any JMX client would. */
 final class AgentCounters {
     private static final String[] ATTRIBUTES = {"InstrumentedClasses", "BackEdgeKillPoints", "MethodEntryKillPoints",
-            "HandlerEntryKillPoints", "BlockingCallKillPoints"};
+            "BlockingCallKillPoints", "CatchExitKillPoints"};
     private static final long PATIENCE_MILLIS = 15_000;
 
     private AgentCounters() {

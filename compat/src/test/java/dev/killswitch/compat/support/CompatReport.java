@@ -29,7 +29,7 @@ public final class CompatReport {
                 "| %s | %s | %d + %d | %d + %d | %s / %s / %s / %s | %s | %s | %s | %.2f (%.1f s / %.1f s) | %.2f | %d | %d | %s |",
                 lib.title(), jdk, libraryClasses, testClasses, instrumentedLibrary, instrumentedTests,
                 agent.result("agent.BackEdgeKillPoints"), agent.result("agent.MethodEntryKillPoints"),
-                agent.result("agent.HandlerEntryKillPoints"), agent.result("agent.BlockingCallKillPoints"),
+                agent.result("agent.BlockingCallKillPoints"), agent.result("agent.CatchExitKillPoints"),
                 tally(plain), tally(agent), killSummary(agent),
                 ratio(agent.number("suite.millis"), plain.number("suite.millis")),
                 plain.number("suite.millis") / 1000.0, agent.number("suite.millis") / 1000.0,
@@ -45,12 +45,13 @@ public final class CompatReport {
 
     public static synchronized void addJar(Jdk jdk, SuiteRun plain, SuiteRun agent, int givenUp, int verifyErrors) {
         String line = String.format(Locale.ROOT, "- %s, %s: %s classes loaded and linked with the agent (%s without), %d instrumented,"
-                        + " %s back-edge / %s method-entry / %s handler-entry / %s blocking-call kill points; classes given up %d,"
+                        + " %s back-edge / %s method-entry / %s blocking-call kill points, %s catch- and finally-block exits;"
+                        + " classes given up %d,"
                         + " VerifyErrors %d", plain.library().title(), jdk,
                 agent.sweep().values().stream().filter(o -> o.startsWith("ok")).count(),
                 plain.sweep().values().stream().filter(o -> o.startsWith("ok")).count(), agent.instrumentedClasses().size(),
                 agent.result("agent.BackEdgeKillPoints"), agent.result("agent.MethodEntryKillPoints"),
-                agent.result("agent.HandlerEntryKillPoints"), agent.result("agent.BlockingCallKillPoints"), givenUp, verifyErrors);
+                agent.result("agent.BlockingCallKillPoints"), agent.result("agent.CatchExitKillPoints"), givenUp, verifyErrors);
         JARS.add(line);
         System.out.println("compat: " + line);
         write();
@@ -73,7 +74,7 @@ public final class CompatReport {
     private static void write() {
         StringBuilder md = new StringBuilder();
         md.append("| library | JDK | classes (library + tests) | instrumented (library + tests) | kill points: back-edge / method-entry"
-                + " / handler-entry / blocking | tests without agent | tests with agent | spinner killed |"
+                + " / blocking call / block exits | tests without agent | tests with agent | spinner killed |"
                 + " suite time ratio (without / with) | JVM wall-time ratio | classes given up | VerifyErrors |"
                 + " failing in both runs |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");

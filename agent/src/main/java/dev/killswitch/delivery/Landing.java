@@ -1,0 +1,143 @@
+package dev.killswitch.delivery;
+
+import dev.killswitch.KillStatus;
+import dev.killswitch.ThreadKilledError;
+
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * In the victim, at a kill point with its kill pending: whether the kill lands here, and the landing.
+ * <ul>
+ *   <li>Not inside cleanup code: while some frame on the thread's stack runs a catch or finally block
+ *       (or a finally copy), the kill waits, unless it was escalated; the block's end delivers it.
+ *   <li>Only in the work it was aimed at: if the selected method that was outermost on the thread's stack
+ *       when the kill was first looked at is no longer on it, that work has ended, and the kill ends too.
+ *   <li>Nothing between the decision and the throw can fail: the error is made first (if there is no
+ *       stack or heap left for it here, nothing happens and the next kill point tries again), then the
+ *       request is marked delivered with field writes only, then it is thrown.
+ * </ul>
+ */
+final class Landing {
+    /** A kill point, a blocking call or a method exit: every frame on the stack counts. */
+    static final int AT_KILL_POINT = 0;
+    /** Where a catch or finally block ends: the block being left does not make the kill wait. */
+    static final int AT_BLOCK_END = 1;
+    /** Where a {@code callWithDeadline} ends: the task the kill was aimed at has just returned, but this is its place. */
+    static final int AT_DEADLINE_END = 2;
+    /**
+     * A kill found waiting for cleanup code looks again after this long, then twice as long each time up to
+     * {@link #MAX_RECHECK_NANOS}: cleanup runs at full speed, even on a deep stack, where each look is a walk.
+     */
+    private static final long RECHECK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final long MAX_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private Landing() {
+    }
+
+    /** At a kill point: throws the current thread's pending kill if it may land here. */
+    static boolean atKillPoint() {
+        KillRequest mine = PendingKills.mine();
+        if (mine == null) {
+            return false;
+        }
+        land(mine, AT_KILL_POINT, null);
+        return true;
+    }
+
+    /** Throws the kill if it lands here; returns if it does not (yet). */
+    static void tryLand(KillRequest r, int where) {
+        land(r, where, null);
+    }
+
+    /** Where a block throws {@code thrown}: the kill is thrown instead, keeping {@code thrown} as suppressed. */
+    static void tryLandInstead(KillRequest r, Throwable thrown) {
+        land(r, AT_BLOCK_END, thrown);
+    }
+
+    /**
+     * Kept shallow: near the stack limit, every frame this needs is a frame the victim must have given back
+     * before its kill can land. The error was made with the request; here it only takes the victim's stack.
+     * If trimming the runtime's frames from it runs out of stack, later attempts skip that, and the
+     * deliverer trims it once the kill has landed.
+     */
+    private static void land(KillRequest r, int where, Throwable replaced) {
+        ThreadKilledError error = r.error();
+        long now;
+        try {
+            now = System.nanoTime();
+            if (!r.isEscalated() && !mayLand(r, where, now)) {
+                return;
+            }
+            if (r.lowStack) {
+                error.fillInStackTrace();
+            } else {
+                try {
+                    error.fillInStackTrace();
+                    error.setStackTrace(withoutRuntimeFrames(error.getStackTrace()));
+                } catch (VirtualMachineError e) {
+                    r.lowStack = true; // from now on the least stack it can; the next kill point tries again
+                    return;
+                }
+                r.trimmed = true;
+                Deliverer.wake(); // for the bookkeeping, once it has landed
+            }
+        } catch (Throwable t) {
+            return; // no stack or heap left here for the kill: nothing happened, the next kill point tries again
+        }
+        boolean landed;
+        try {
+            landed = r.commit(now);
+        } catch (Throwable t) {
+            return; // failed before the decision
+        }
+        if (landed) {
+            if (replaced != null) {
+                try {
+                    error.addSuppressed(replaced);
+                } catch (Throwable ignored) {
+                    // decided already: the kill goes, without what it replaced
+                }
+            }
+            throw error;
+        }
+    }
+
+    /** Not inside cleanup code, and still in the work the kill was aimed at. Walks the stack: may run out of it. */
+    private static boolean mayLand(KillRequest r, int where, long now) {
+        if (where == AT_KILL_POINT && now - r.recheckAt < 0) {
+            return false; // a block's end always looks: it is where a waiting kill lands
+        }
+        StackTraceElement aim = r.aimedAt; // once: the deliverer may set it meanwhile
+        VictimStack stack = aim == null ? VictimStack.look(where == AT_BLOCK_END ? 1 : 0, null, null)
+                : VictimStack.look(where == AT_BLOCK_END ? 1 : 0, aim.getClassName(), aim.getMethodName());
+        if (stack.cleanup != null) {
+            r.waitsFor = "it is running cleanup code at " + stack.cleanup + " (a catch or finally block, or code it calls),"
+                    + " as of its last kill point: the kill lands when that code has run";
+            r.recheckWait = Math.min(MAX_RECHECK_NANOS, Math.max(RECHECK_NANOS, r.recheckWait * 2));
+            r.recheckAt = System.nanoTime() + r.recheckWait;
+            return false;
+        }
+        r.waitsFor = null;
+        r.recheckWait = 0;
+        if (aim != null && !stack.anchorFound && where != AT_DEADLINE_END) {
+            r.settle(KillStatus.NOT_IN_SELECTED_CODE, "the thread left the selected code the kill was aimed at ("
+                    + aim.getClassName() + "." + aim.getMethodName() + ") before reaching a kill point; the work it runs now"
+                    + " is left alone", null);
+            return false;
+        }
+        return true;
+    }
+
+    static StackTraceElement[] withoutRuntimeFrames(StackTraceElement[] trace) {
+        int skip = 0;
+        while (skip < trace.length && isRuntimeFrame(trace[skip].getClassName())) {
+            skip++;
+        }
+        return skip == 0 ? trace : Arrays.copyOfRange(trace, skip, trace.length);
+    }
+
+    private static boolean isRuntimeFrame(String className) {
+        return className.startsWith("dev.killswitch.delivery.") || className.startsWith("java.lang.invoke.");
+    }
+}
