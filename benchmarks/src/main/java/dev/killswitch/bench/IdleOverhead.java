@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,com.acme.kernels.CallLoop::step"})
 public class IdleOverhead {
-    @Param({"intSum8k", "intSum1m", "vectorAdd", "matrixMultiply", "listWalk", "callLoop", "fibonacci",
+    @Param({"intSum8k", "intSum1m", "conditionalLoops", "vectorAdd", "matrixMultiply", "listWalk", "callLoop", "fibonacci",
             "stringBuilding", "hashMap", "commonsMathFft", "lockUnlock", "queuePutTake", "completedJoin", "semaphore"})
     public String kernel;
 

@@ -12,6 +12,7 @@ final class Kernels {
     static {
         ALL.put("intSum8k", "IntSum:8192");
         ALL.put("intSum1m", "IntSum:1048576");
+        ALL.put("conditionalLoops", "ConditionalLoops:8192");
         ALL.put("vectorAdd", "VectorAdd:8192");
         ALL.put("matrixMultiply", "MatrixMultiply:128");
         ALL.put("listWalk", "ListWalk:100000");
