@@ -172,7 +172,7 @@ final class Deliverer implements Runnable {
         if (innermost == null) {
             if (!request.waitsForSelectedCode()) {
                 request.settle(KillStatus.NOT_IN_SELECTED_CODE, first
-                        ? "it had no selected code on its stack (" + Diagnosis.ofStack(frames, victim.getState()) + "), so nothing was"
+                        ? "it had no selected code on its stack (it is " + Diagnosis.at(frames[0]) + "), so nothing was"
                         + " done to it: it was not interrupted, and the work it takes up later is not affected"
                         + " (ask with WAIT_FOR_SELECTED_CODE to kill it when it next runs selected code)"
                         : "it left the selected code the kill was aimed at before reaching a kill point; the work it runs now is left alone",

@@ -41,7 +41,7 @@ public final class Diagnosis {
                     + " the old code, which has no kill points, until it returns; the kill lands in the next selected code it calls"
                     : "it is running selected code at " + frame(top);
         }
-        String where = (top.isNativeMethod() ? "in native code at " : "in code without kill points at ") + frame(top);
+        String where = at(top);
         if (selected == null) {
             return "it is " + where + " and no selected code is on its stack";
         }
@@ -52,6 +52,11 @@ public final class Diagnosis {
         }
         return "it is " + where + waiting + ", called from selected code at " + frame(selected)
                 + ": the kill lands when control returns there";
+    }
+
+    /** {@code in native code at ...} or {@code in code without kill points at ...}. */
+    static String at(StackTraceElement top) {
+        return (top.isNativeMethod() ? "in native code at " : "in code without kill points at ") + frame(top);
     }
 
     /** How many frames on top belong to the runtime deciding at a kill point (and the JDK code it calls). */
