@@ -29,6 +29,9 @@ final class BlockEnds {
 
     /** A block ends without throwing. */
     static void exit(Throwable caught, int flags) {
+        if (nothingForThisThread()) {
+            return;
+        }
         ThreadKilledError kill = Unwinding.unwindingKill(caught);
         KillRequest pending = PendingKills.mine();
         if (kill != null) {
@@ -43,8 +46,8 @@ final class BlockEnds {
 
     /** A block throws {@code thrown}, having caught {@code caught} (null if the block keeps no reference to it). */
     static void throwing(Throwable thrown, Throwable caught, int flags) {
-        if (thrown == null) {
-            return; // the throw fails with a NullPointerException, which goes its own way
+        if (thrown == null || nothingForThisThread()) {
+            return; // a null throw fails with a NullPointerException, which goes its own way
         }
         KillRequest pending = PendingKills.mine();
         ThreadKilledError rethrown = Unwinding.unwindingKill(thrown);
@@ -61,6 +64,11 @@ final class BlockEnds {
         if (pending != null && ((flags & NESTED) == 0 || pending.isEscalated())) {
             Landing.tryLandInstead(pending, thrown);
         }
+    }
+
+    /** Other threads' kills only: the common case while kills are about, checked without allocating anything. */
+    private static boolean nothingForThisThread() {
+        return PendingKills.mine() == null && PendingKills.latestDelivered() == null && !Unwinding.hasRecord();
     }
 
     private static void coalesce(KillRequest pending, ThreadKilledError unwinding) {

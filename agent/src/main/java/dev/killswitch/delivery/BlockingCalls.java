@@ -44,8 +44,25 @@ public final class BlockingCalls {
 
     /** Throws ThreadKilledError if this thread's kill is pending and may land here; otherwise hands {@code e} back to be rethrown. */
     static <T extends Throwable> T killedOr(T e) {
-        PendingKills.deliverToCurrentThread();
+        KillRequest mine = PendingKills.mine();
+        if (mine != null) {
+            Landing.tryLand(mine, Landing.AT_WAIT);
+        }
         return e;
+    }
+
+    /**
+     * Before a wait: a pending kill that may land here lands now, rather than after a wait that nothing may
+     * end (its wake-up may have been spent in cleanup code the thread has left since). One volatile read
+     * while no kill is pending in the JVM.
+     */
+    static void beforeWait() {
+        if (!PendingKills.none()) {
+            KillRequest mine = PendingKills.mine();
+            if (mine != null) {
+                Landing.tryLand(mine, Landing.AT_WAIT);
+            }
+        }
     }
 
     /**
@@ -69,15 +86,21 @@ public final class BlockingCalls {
     static boolean ownWakeUp() {
         KillRequest mine = PendingKills.mine();
         if (mine == null) {
-            return false;
+            mine = PendingKills.settledOwn(); // ended undelivered while the wake-up was on its way
+            return mine != null && mine.swallowWakeUp();
         }
-        Landing.tryLand(mine, Landing.AT_KILL_POINT);
-        return mine.swallowWakeUp();
+        return Landing.tryLand(mine, Landing.AT_WAIT) == Landing.WAITS_FOR_CLEANUP && mine.swallowWakeUp();
     }
 
-    /** A kill point right after a call that returns when interrupted. */
+    /**
+     * A kill point right after a call that returns when interrupted ({@code park}, {@code select}). If the
+     * kill must wait for cleanup code and its own wake-up ended the call, the interrupt is cleared again: the
+     * call returned as if spuriously, which its callers allow for.
+     */
     static void afterWait() {
-        PendingKills.deliverToCurrentThread();
+        if (!PendingKills.none() && ownWakeUp()) {
+            Thread.interrupted();
+        }
     }
 
     static void reinterrupt(boolean interrupted) {
@@ -89,6 +112,7 @@ public final class BlockingCalls {
     // --- Thread, TimeUnit, Object, LockSupport --------------------------------------------------------
 
     public static void sleep(long millis) throws InterruptedException {
+        beforeWait();
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -98,6 +122,7 @@ public final class BlockingCalls {
     }
 
     public static void sleep(long millis, int nanos) throws InterruptedException {
+        beforeWait();
         try {
             Thread.sleep(millis, nanos);
         } catch (InterruptedException e) {
@@ -107,6 +132,7 @@ public final class BlockingCalls {
     }
 
     public static void join(Thread thread) throws InterruptedException {
+        beforeWait();
         try {
             thread.join();
         } catch (InterruptedException e) {
@@ -116,6 +142,7 @@ public final class BlockingCalls {
     }
 
     public static void join(Thread thread, long millis) throws InterruptedException {
+        beforeWait();
         try {
             thread.join(millis);
         } catch (InterruptedException e) {
@@ -125,6 +152,7 @@ public final class BlockingCalls {
     }
 
     public static void join(Thread thread, long millis, int nanos) throws InterruptedException {
+        beforeWait();
         try {
             thread.join(millis, nanos);
         } catch (InterruptedException e) {
@@ -134,6 +162,7 @@ public final class BlockingCalls {
     }
 
     public static void sleep(TimeUnit unit, long timeout) throws InterruptedException {
+        beforeWait();
         try {
             unit.sleep(timeout);
         } catch (InterruptedException e) {
@@ -143,6 +172,7 @@ public final class BlockingCalls {
     }
 
     public static void timedJoin(TimeUnit unit, Thread thread, long timeout) throws InterruptedException {
+        beforeWait();
         try {
             unit.timedJoin(thread, timeout);
         } catch (InterruptedException e) {
@@ -152,6 +182,7 @@ public final class BlockingCalls {
     }
 
     public static void timedWait(TimeUnit unit, Object monitor, long timeout) throws InterruptedException {
+        beforeWait();
         try {
             unit.timedWait(monitor, timeout);
         } catch (InterruptedException e) {
@@ -161,6 +192,7 @@ public final class BlockingCalls {
     }
 
     public static void wait(Object monitor) throws InterruptedException {
+        beforeWait();
         try {
             monitor.wait();
         } catch (InterruptedException e) {
@@ -170,6 +202,7 @@ public final class BlockingCalls {
     }
 
     public static void wait(Object monitor, long millis) throws InterruptedException {
+        beforeWait();
         try {
             monitor.wait(millis);
         } catch (InterruptedException e) {
@@ -179,6 +212,7 @@ public final class BlockingCalls {
     }
 
     public static void wait(Object monitor, long millis, int nanos) throws InterruptedException {
+        beforeWait();
         try {
             monitor.wait(millis, nanos);
         } catch (InterruptedException e) {
@@ -188,31 +222,37 @@ public final class BlockingCalls {
     }
 
     public static void park() {
+        beforeWait();
         LockSupport.park();
         afterWait();
     }
 
     public static void park(Object blocker) {
+        beforeWait();
         LockSupport.park(blocker);
         afterWait();
     }
 
     public static void parkNanos(long nanos) {
+        beforeWait();
         LockSupport.parkNanos(nanos);
         afterWait();
     }
 
     public static void parkNanos(Object blocker, long nanos) {
+        beforeWait();
         LockSupport.parkNanos(blocker, nanos);
         afterWait();
     }
 
     public static void parkUntil(long deadline) {
+        beforeWait();
         LockSupport.parkUntil(deadline);
         afterWait();
     }
 
     public static void parkUntil(Object blocker, long deadline) {
+        beforeWait();
         LockSupport.parkUntil(blocker, deadline);
         afterWait();
     }
@@ -220,6 +260,7 @@ public final class BlockingCalls {
     // --- queues ------------------------------------------------------------------------------------------
 
     public static Object take(BlockingQueue<?> queue) throws InterruptedException {
+        beforeWait();
         try {
             return queue.take();
         } catch (InterruptedException e) {
@@ -230,6 +271,7 @@ public final class BlockingCalls {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static void put(BlockingQueue queue, Object element) throws InterruptedException {
+        beforeWait();
         try {
             queue.put(element);
         } catch (InterruptedException e) {
@@ -239,6 +281,7 @@ public final class BlockingCalls {
     }
 
     public static Object poll(BlockingQueue<?> queue, long timeout, TimeUnit unit) throws InterruptedException {
+        beforeWait();
         try {
             return queue.poll(timeout, unit);
         } catch (InterruptedException e) {
@@ -249,6 +292,7 @@ public final class BlockingCalls {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static boolean offer(BlockingQueue queue, Object element, long timeout, TimeUnit unit) throws InterruptedException {
+        beforeWait();
         try {
             return queue.offer(element, timeout, unit);
         } catch (InterruptedException e) {
@@ -259,6 +303,7 @@ public final class BlockingCalls {
 
     /** DelayQueue's methods return {@code Delayed}, not {@code Object}, in their erased descriptors. */
     public static Delayed take(DelayQueue<?> queue) throws InterruptedException {
+        beforeWait();
         try {
             return queue.take();
         } catch (InterruptedException e) {
@@ -268,6 +313,7 @@ public final class BlockingCalls {
     }
 
     public static Delayed poll(DelayQueue<?> queue, long timeout, TimeUnit unit) throws InterruptedException {
+        beforeWait();
         try {
             return queue.poll(timeout, unit);
         } catch (InterruptedException e) {
@@ -278,6 +324,7 @@ public final class BlockingCalls {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static void transfer(TransferQueue queue, Object element) throws InterruptedException {
+        beforeWait();
         try {
             queue.transfer(element);
         } catch (InterruptedException e) {
@@ -288,6 +335,7 @@ public final class BlockingCalls {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static boolean tryTransfer(TransferQueue queue, Object element, long timeout, TimeUnit unit) throws InterruptedException {
+        beforeWait();
         try {
             return queue.tryTransfer(element, timeout, unit);
         } catch (InterruptedException e) {
@@ -299,6 +347,7 @@ public final class BlockingCalls {
     // --- futures, executors, processes -------------------------------------------------------------------
 
     public static Object get(Future<?> future) throws InterruptedException, ExecutionException {
+        beforeWait();
         try {
             return future.get();
         } catch (InterruptedException e) {
@@ -309,11 +358,12 @@ public final class BlockingCalls {
 
     public static Object get(Future<?> future, long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        beforeWait();
         try {
             return future.get(timeout, unit);
         } catch (InterruptedException e) {
             resumeAfter(e);
-            return get(future);
+            return get(future, timeout, unit);
         }
     }
 
@@ -327,6 +377,7 @@ public final class BlockingCalls {
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static Object join(CompletableFuture future) {
+        beforeWait();
         Object now = future.getNow(NOT_DONE);
         if (now != NOT_DONE) {
             return now;
@@ -348,6 +399,7 @@ public final class BlockingCalls {
     }
 
     public static boolean awaitTermination(ExecutorService executor, long timeout, TimeUnit unit) throws InterruptedException {
+        beforeWait();
         try {
             return executor.awaitTermination(timeout, unit);
         } catch (InterruptedException e) {
@@ -357,6 +409,7 @@ public final class BlockingCalls {
     }
 
     public static int waitFor(Process process) throws InterruptedException {
+        beforeWait();
         try {
             return process.waitFor();
         } catch (InterruptedException e) {
@@ -366,6 +419,7 @@ public final class BlockingCalls {
     }
 
     public static boolean waitFor(Process process, long timeout, TimeUnit unit) throws InterruptedException {
+        beforeWait();
         try {
             return process.waitFor(timeout, unit);
         } catch (InterruptedException e) {

@@ -31,6 +31,7 @@ public final class BlockingIo {
     }
 
     public static Socket accept(ServerSocket server) throws IOException {
+        BlockingCalls.beforeWait();
         Thread me = Thread.currentThread();
         ACCEPTING.put(me, server);
         try {
@@ -52,6 +53,7 @@ public final class BlockingIo {
     }
 
     public static int read(ReadableByteChannel channel, ByteBuffer buffer) throws IOException {
+        BlockingCalls.beforeWait();
         try {
             return channel.read(buffer);
         } catch (IOException e) { // a kill's interrupt closes the channel: ClosedByInterruptException
@@ -60,18 +62,21 @@ public final class BlockingIo {
     }
 
     public static int select(Selector selector) throws IOException {
+        BlockingCalls.beforeWait();
         int n = selector.select(); // returns when interrupted
         BlockingCalls.afterWait();
         return n;
     }
 
     public static int select(Selector selector, long timeout) throws IOException {
+        BlockingCalls.beforeWait();
         int n = selector.select(timeout);
         BlockingCalls.afterWait();
         return n;
     }
 
     public static int read(InputStream in) throws IOException {
+        BlockingCalls.beforeWait();
         try {
             return in.read();
         } catch (IOException e) { // a pipe's read ends on interrupt with InterruptedIOException
@@ -80,6 +85,7 @@ public final class BlockingIo {
     }
 
     public static int read(InputStream in, byte[] buffer) throws IOException {
+        BlockingCalls.beforeWait();
         try {
             return in.read(buffer);
         } catch (IOException e) {
@@ -88,6 +94,7 @@ public final class BlockingIo {
     }
 
     public static int read(InputStream in, byte[] buffer, int offset, int length) throws IOException {
+        BlockingCalls.beforeWait();
         try {
             return in.read(buffer, offset, length);
         } catch (IOException e) {

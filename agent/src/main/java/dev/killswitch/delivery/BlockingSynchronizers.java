@@ -27,6 +27,7 @@ public final class BlockingSynchronizers {
     }
 
     public static void await(CountDownLatch latch) throws InterruptedException {
+        BlockingCalls.beforeWait();
         try {
             latch.await();
         } catch (InterruptedException e) {
@@ -36,6 +37,7 @@ public final class BlockingSynchronizers {
     }
 
     public static boolean await(CountDownLatch latch, long timeout, TimeUnit unit) throws InterruptedException {
+        BlockingCalls.beforeWait();
         try {
             return latch.await(timeout, unit);
         } catch (InterruptedException e) {
@@ -45,6 +47,7 @@ public final class BlockingSynchronizers {
     }
 
     public static int await(CyclicBarrier barrier) throws InterruptedException, java.util.concurrent.BrokenBarrierException {
+        BlockingCalls.beforeWait();
         try {
             return barrier.await();
         } catch (InterruptedException e) {
@@ -55,16 +58,18 @@ public final class BlockingSynchronizers {
 
     public static int await(CyclicBarrier barrier, long timeout, TimeUnit unit)
             throws InterruptedException, java.util.concurrent.BrokenBarrierException, java.util.concurrent.TimeoutException {
+        BlockingCalls.beforeWait();
         try {
             return barrier.await(timeout, unit);
         } catch (InterruptedException e) {
             resumeAfter(e);
-            return await(barrier);
+            return await(barrier, timeout, unit);
         }
     }
 
     /** awaitAdvance ignores interrupts: wait through the interruptible form. */
     public static int awaitAdvance(Phaser phaser, int phase) {
+        BlockingCalls.beforeWait();
         boolean interrupted = false;
         try {
             for (;;) {
@@ -80,6 +85,7 @@ public final class BlockingSynchronizers {
     }
 
     public static int awaitAdvanceInterruptibly(Phaser phaser, int phase) throws InterruptedException {
+        BlockingCalls.beforeWait();
         try {
             return phaser.awaitAdvanceInterruptibly(phase);
         } catch (InterruptedException e) {
@@ -90,15 +96,17 @@ public final class BlockingSynchronizers {
 
     public static int awaitAdvanceInterruptibly(Phaser phaser, int phase, long timeout, TimeUnit unit)
             throws InterruptedException, java.util.concurrent.TimeoutException {
+        BlockingCalls.beforeWait();
         try {
             return phaser.awaitAdvanceInterruptibly(phase, timeout, unit);
         } catch (InterruptedException e) {
             resumeAfter(e);
-            return awaitAdvanceInterruptibly(phaser, phase);
+            return awaitAdvanceInterruptibly(phaser, phase, timeout, unit);
         }
     }
 
     public static void acquire(Semaphore semaphore) throws InterruptedException {
+        BlockingCalls.beforeWait();
         try {
             semaphore.acquire();
         } catch (InterruptedException e) {
@@ -108,6 +116,7 @@ public final class BlockingSynchronizers {
     }
 
     public static void acquire(Semaphore semaphore, int permits) throws InterruptedException {
+        BlockingCalls.beforeWait();
         try {
             semaphore.acquire(permits);
         } catch (InterruptedException e) {
@@ -117,6 +126,7 @@ public final class BlockingSynchronizers {
     }
 
     public static boolean tryAcquire(Semaphore semaphore, long timeout, TimeUnit unit) throws InterruptedException {
+        BlockingCalls.beforeWait();
         try {
             return semaphore.tryAcquire(timeout, unit);
         } catch (InterruptedException e) {
@@ -126,6 +136,7 @@ public final class BlockingSynchronizers {
     }
 
     public static boolean tryAcquire(Semaphore semaphore, int permits, long timeout, TimeUnit unit) throws InterruptedException {
+        BlockingCalls.beforeWait();
         try {
             return semaphore.tryAcquire(permits, timeout, unit);
         } catch (InterruptedException e) {
@@ -135,6 +146,7 @@ public final class BlockingSynchronizers {
     }
 
     public static void acquireUninterruptibly(Semaphore semaphore) {
+        BlockingCalls.beforeWait();
         boolean interrupted = false;
         for (;;) {
             try {
@@ -148,6 +160,7 @@ public final class BlockingSynchronizers {
     }
 
     public static void acquireUninterruptibly(Semaphore semaphore, int permits) {
+        BlockingCalls.beforeWait();
         boolean interrupted = false;
         for (;;) {
             try {
@@ -165,6 +178,7 @@ public final class BlockingSynchronizers {
      * fast (and with the same fairness), and wait again after an interrupt that is not a kill.
      */
     public static void lock(Lock lock) {
+        BlockingCalls.beforeWait();
         boolean interrupted = false;
         for (;;) {
             try {
@@ -178,6 +192,7 @@ public final class BlockingSynchronizers {
     }
 
     public static void lockInterruptibly(Lock lock) throws InterruptedException {
+        BlockingCalls.beforeWait();
         try {
             lock.lockInterruptibly();
         } catch (InterruptedException e) {
@@ -187,6 +202,7 @@ public final class BlockingSynchronizers {
     }
 
     public static boolean tryLock(Lock lock, long timeout, TimeUnit unit) throws InterruptedException {
+        BlockingCalls.beforeWait();
         try {
             return lock.tryLock(timeout, unit);
         } catch (InterruptedException e) {
@@ -196,6 +212,7 @@ public final class BlockingSynchronizers {
     }
 
     public static void await(Condition condition) throws InterruptedException {
+        BlockingCalls.beforeWait();
         try {
             condition.await();
         } catch (InterruptedException e) {
@@ -205,6 +222,7 @@ public final class BlockingSynchronizers {
     }
 
     public static boolean await(Condition condition, long time, TimeUnit unit) throws InterruptedException {
+        BlockingCalls.beforeWait();
         try {
             return condition.await(time, unit);
         } catch (InterruptedException e) {
@@ -214,6 +232,7 @@ public final class BlockingSynchronizers {
     }
 
     public static long awaitNanos(Condition condition, long nanos) throws InterruptedException {
+        BlockingCalls.beforeWait();
         try {
             return condition.awaitNanos(nanos);
         } catch (InterruptedException e) {
@@ -223,6 +242,7 @@ public final class BlockingSynchronizers {
     }
 
     public static boolean awaitUntil(Condition condition, Date deadline) throws InterruptedException {
+        BlockingCalls.beforeWait();
         try {
             return condition.awaitUntil(deadline);
         } catch (InterruptedException e) {
@@ -233,6 +253,7 @@ public final class BlockingSynchronizers {
 
     /** The lock is held again when await returns or throws, so a kill here unwinds with it held, as any error would. */
     public static void awaitUninterruptibly(Condition condition) {
+        BlockingCalls.beforeWait();
         boolean interrupted = false;
         for (;;) {
             try {
@@ -247,6 +268,7 @@ public final class BlockingSynchronizers {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static Object exchange(Exchanger exchanger, Object value) throws InterruptedException {
+        BlockingCalls.beforeWait();
         try {
             return exchanger.exchange(value);
         } catch (InterruptedException e) {
@@ -258,11 +280,12 @@ public final class BlockingSynchronizers {
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static Object exchange(Exchanger exchanger, Object value, long timeout, TimeUnit unit)
             throws InterruptedException, java.util.concurrent.TimeoutException {
+        BlockingCalls.beforeWait();
         try {
             return exchanger.exchange(value, timeout, unit);
         } catch (InterruptedException e) {
             resumeAfter(e);
-            return exchange(exchanger, value);
+            return exchange(exchanger, value, timeout, unit);
         }
     }
 }

@@ -130,6 +130,29 @@ public final class CleanupRegions {
         return null;
     }
 
+    /**
+     * True if a frame of this stack sample (of another thread: no bytecode indexes) is on a source line that
+     * holds cleanup code only, in any class of that name and any method of that name. A line that holds other
+     * code too does not count, so this may miss cleanup code, never the other way round.
+     */
+    static boolean onCleanupLine(StackTraceElement[] frames) {
+        for (StackTraceElement f : frames) {
+            Defined[] defined = BY_CLASS.get(f.getClassName());
+            if (defined == null || f.getLineNumber() < 0) {
+                continue;
+            }
+            String prefix = f.getMethodName() + "(";
+            for (Defined d : defined) {
+                for (Map.Entry<String, Method> m : d.methods.entrySet()) {
+                    if (m.getKey().startsWith(prefix) && Arrays.binarySearch(m.getValue().cleanupOnlyLines, f.getLineNumber()) >= 0) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /** For tests and the soak: how many classes have regions recorded. */
     static int classes() {
         return BY_CLASS.size();

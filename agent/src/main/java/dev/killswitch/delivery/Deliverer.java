@@ -185,7 +185,7 @@ final class Deliverer implements Runnable {
             schedule(request);
             return;
         }
-        if (first && !request.waitsForSelectedCode() && outermost != null) {
+        if (request.aimedAt == null && !request.waitsForSelectedCode() && outermost != null) {
             request.aimedAt = outermost;
         }
         // Running selected code: arm the innermost method only (usually enough). Waiting or in other code: all of them.
@@ -218,21 +218,54 @@ final class Deliverer implements Runnable {
                     + " frames), arming " + newlyArmed + " took " + ThreadLabels.micros(armed - sampled)
                     + "; " + ThreadLabels.millis(armed - request.requestedNanos()) + " since the request");
         }
-        // Only once the switches are armed: a wait that ends then meets them. Only waits need waking.
-        if (request.status() == KillStatus.PENDING && isWaiting(victim, frames)
-                && (request.isEscalated() || !Unwinding.mayBeUnwinding(victim, frames))) {
-            request.interruptThread();
-        }
-        if (request.status() == KillStatus.PENDING) {
-            // Waits that ignore interrupts: close what the victim waits on, or say who holds its monitor.
-            String closed = BlockingIo.closeWhatBlocks(victim);
-            if (closed != null) {
-                request.obstacle(closed);
-            } else if (victim.getState() == Thread.State.BLOCKED) {
-                request.obstacle(MonitorOwners.describe(victim));
-            }
+        if (request.status() == KillStatus.PENDING && isWaiting(victim, frames)) {
+            wake(request, victim);
+        } else if (request.status() == KillStatus.PENDING && victim.getState() == Thread.State.BLOCKED) {
+            request.obstacle(MonitorOwners.describe(victim)); // nothing can end that wait: say who holds the monitor
         }
         schedule(request);
+    }
+
+    /**
+     * Ends the wait of a victim, once its kill's switches are armed (so that the woken thread meets them):
+     * an interrupt, and for waits that ignore interrupts, closing what it waits on. Only after a fresh look at
+     * its stack, since arming may have taken a while: not if the thread left the work the kill is aimed at
+     * (the kill then ends), not while it runs cleanup code the sample can see (a source line that holds cleanup
+     * code only), nor while it may be unwinding from another kill, unless escalated.
+     */
+    private static void wake(KillRequest request, Thread victim) {
+        StackTraceElement[] now = victim.getStackTrace();
+        if (now.length == 0 || !isWaiting(victim, now)) {
+            return;
+        }
+        StackTraceElement aim = request.aimedAt;
+        if (aim != null && !onStack(aim, now)) {
+            request.settle(KillStatus.NOT_IN_SELECTED_CODE, "the thread left the selected code the kill was aimed at ("
+                    + aim.getClassName() + "." + aim.getMethodName() + ") before reaching a kill point; the work it runs now"
+                    + " is left alone", null);
+            return;
+        }
+        boolean escalated = request.isEscalated();
+        if (!escalated && (CleanupRegions.onCleanupLine(now) || Unwinding.mayBeUnwinding(victim, now))) {
+            return; // the wait of cleanup code is left alone; the kill lands where the cleanup ends
+        }
+        request.interruptThread(true);
+        if (!request.socketClosed) {
+            String closed = BlockingIo.closeWhatBlocks(victim); // waits that ignore interrupts
+            if (closed != null) {
+                request.socketClosed = true;
+                request.obstacle(closed);
+            }
+        }
+    }
+
+    private static boolean onStack(StackTraceElement aim, StackTraceElement[] frames) {
+        for (StackTraceElement f : frames) {
+            if (f.getMethodName().equals(aim.getMethodName()) && f.getClassName().equals(aim.getClassName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void schedule(KillRequest request) {

@@ -39,7 +39,9 @@ final class KillRequest implements KillHandle {
     private boolean interruptSent;
     private boolean clearInterruptOnDelivery;
     /** Under the lock: the wake-up reached a wait in cleanup code, which waited on; the thread is not woken again. */
-    private boolean wakeUpSpent;
+    private volatile boolean wakeUpSpent;
+    /** Deliverer thread: the socket the thread waited on was closed for this kill. */
+    boolean socketClosed;
 
     /** Delivered, then caught for good ({@code callWithDeadline}): not to be recorded as unwinding. */
     volatile boolean handled;
@@ -77,6 +79,7 @@ final class KillRequest implements KillHandle {
         this.escalated = escalated;
         this.waitForSelectedCode = waitForSelectedCode;
         this.error = new ThreadKilledError(reason);
+        this.recheckAt = requestedNanos;
     }
 
     long requestedNanos() {
@@ -137,7 +140,7 @@ final class KillRequest implements KillHandle {
             status = end;
             notifyAll();
         }
-        PendingKills.remove(this);
+        // It stays in PendingKills until the deliverer clears it away: the victim may still need to know it was its own.
         if (end == KillStatus.THREAD_ENDED) {
             KillStats.ENDED_UNDELIVERED.increment();
         }
@@ -145,12 +148,16 @@ final class KillRequest implements KillHandle {
         return true;
     }
 
-    /** Deliverer thread: wakes the thread from interruptible waits, once, and only while this kill is pending. */
-    void interruptThread() {
+    /**
+     * Deliverer thread: wakes the thread from interruptible waits, once, and only while this kill is pending;
+     * again only after a wake-up spent in cleanup code, once the deliverer sees the thread out of it.
+     */
+    void interruptThread(boolean outOfCleanup) {
         synchronized (this) {
-            if (status != KillStatus.PENDING || interruptSent || wakeUpSpent && !escalated) {
+            if (status != KillStatus.PENDING || interruptSent || wakeUpSpent && !escalated && !outOfCleanup) {
                 return;
             }
+            wakeUpSpent = false;
             interruptSent = true;
             clearInterruptOnDelivery = !thread.isInterrupted();
             thread.interrupt();
@@ -166,13 +173,47 @@ final class KillRequest implements KillHandle {
      */
     boolean swallowWakeUp() {
         synchronized (this) {
-            if (status != KillStatus.PENDING || !interruptSent || !clearInterruptOnDelivery) {
+            if (!interruptSent || !clearInterruptOnDelivery
+                    || status != KillStatus.PENDING && status != KillStatus.NOT_IN_SELECTED_CODE && status != KillStatus.CANCELLED) {
+                return false; // someone else's interrupt, or the kill's own after it landed
+            }
+            interruptSent = false;
+            wakeUpSpent = status == KillStatus.PENDING;
+            return true;
+        }
+    }
+
+    /**
+     * Victim: a look at its stack found no cleanup code, so a wait it enters later may be woken for this kill
+     * again (the wake-up it spent was in cleanup code).
+     */
+    void leftCleanup() {
+        waitsFor = null;
+        recheckWait = 0;
+        if (wakeUpSpent) {
+            synchronized (this) {
+                wakeUpSpent = false;
+            }
+        }
+    }
+
+    /**
+     * Victim, after its kill ended undelivered: true if the interrupt this kill sent it is still outstanding
+     * and was the only one (the caller then clears it: it was for work that has ended).
+     */
+    boolean takeOwnInterrupt() {
+        synchronized (this) {
+            if (!interruptSent || !clearInterruptOnDelivery) {
                 return false;
             }
             interruptSent = false;
-            wakeUpSpent = true;
             return true;
         }
+    }
+
+    /** Deliverer thread: the kill's wake-up was spent in cleanup code; it is sent again only once the thread has left it. */
+    boolean wakeUpSpent() {
+        return wakeUpSpent;
     }
 
     /** Deliverer thread: records what stands in the kill's way. */

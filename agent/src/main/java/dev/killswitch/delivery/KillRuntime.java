@@ -1,6 +1,7 @@
 package dev.killswitch.delivery;
 
 import dev.killswitch.KillHandle;
+import dev.killswitch.KillStatus;
 
 /**
  * The agent's switch for the whole JVM: off until the agent has installed its transformer, so that
@@ -70,7 +71,10 @@ public final class KillRuntime {
         if (thread == Thread.currentThread()) {
             request.presample = thread.getStackTrace(); // a thread killing itself: what it runs now decides, not what it runs later
         }
-        KillRequest pending = PendingKills.addUnlessPending(request);
+        KillRequest pending;
+        do { // a pending kill cancelled (or landed) meanwhile does not refuse this one
+            pending = PendingKills.addUnlessPending(request);
+        } while (pending != null && pending.status() != KillStatus.PENDING);
         if (pending != null) {
             if (escalate && !pending.isEscalated()) {
                 pending.escalate();

@@ -19,12 +19,19 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  */
 final class Landing {
-    /** A kill point, a blocking call or a method exit: every frame on the stack counts. */
+    /** A kill point or a method exit: every frame on the stack counts; the look is rationed while cleanup runs. */
     static final int AT_KILL_POINT = 0;
     /** Where a catch or finally block ends: the block being left does not make the kill wait. */
     static final int AT_BLOCK_END = 1;
     /** Where a {@code callWithDeadline} ends: the task the kill was aimed at has just returned, but this is its place. */
     static final int AT_DEADLINE_END = 2;
+    /** Before or after a blocking wait: always looks, since the thread may wait long after it. */
+    static final int AT_WAIT = 3;
+
+    /** The kill did not land: it must wait for cleanup code on the stack. */
+    static final int WAITS_FOR_CLEANUP = 1;
+    /** The kill did not land for another reason: not looked (rationed), no stack left, ended meanwhile. */
+    static final int NOT_NOW = 2;
     /**
      * A kill found waiting for cleanup code looks again after this long, then twice as long each time up to
      * {@link #MAX_RECHECK_NANOS}: cleanup runs at full speed, even on a deep stack, where each look is a walk.
@@ -46,8 +53,8 @@ final class Landing {
     }
 
     /** Throws the kill if it lands here; returns if it does not (yet). */
-    static void tryLand(KillRequest r, int where) {
-        land(r, where, null);
+    static int tryLand(KillRequest r, int where) {
+        return land(r, where, null);
     }
 
     /** Where a block throws {@code thrown}: the kill is thrown instead, keeping {@code thrown} as suppressed. */
@@ -60,14 +67,17 @@ final class Landing {
      * before its kill can land. The error was made with the request; here it only takes the victim's stack.
      * If trimming the runtime's frames from it runs out of stack, later attempts skip that, and the
      * deliverer trims it once the kill has landed.
+     *
+     * @return {@link #WAITS_FOR_CLEANUP} or {@link #NOT_NOW}; it throws if the kill lands
      */
-    private static void land(KillRequest r, int where, Throwable replaced) {
+    private static int land(KillRequest r, int where, Throwable replaced) {
         ThreadKilledError error = r.error();
         long now;
         try {
             now = System.nanoTime();
-            if (!r.isEscalated() && !mayLand(r, where, now)) {
-                return;
+            int verdict = r.isEscalated() ? mayLandEscalated(r, where) : mayLand(r, where, now);
+            if (verdict != 0) {
+                return verdict;
             }
             if (r.lowStack) {
                 error.fillInStackTrace();
@@ -77,19 +87,19 @@ final class Landing {
                     error.setStackTrace(withoutRuntimeFrames(error.getStackTrace()));
                 } catch (VirtualMachineError e) {
                     r.lowStack = true; // from now on the least stack it can; the next kill point tries again
-                    return;
+                    return NOT_NOW;
                 }
                 r.trimmed = true;
                 Deliverer.wake(); // for the bookkeeping, once it has landed
             }
         } catch (Throwable t) {
-            return; // no stack or heap left here for the kill: nothing happened, the next kill point tries again
+            return NOT_NOW; // no stack or heap left here for the kill: nothing happened, the next kill point tries again
         }
         boolean landed;
         try {
             landed = r.commit(now);
         } catch (Throwable t) {
-            return; // failed before the decision
+            return NOT_NOW; // failed before the decision
         }
         if (landed) {
             if (replaced != null) {
@@ -101,12 +111,16 @@ final class Landing {
             }
             throw error;
         }
+        return NOT_NOW;
     }
 
-    /** Not inside cleanup code, and still in the work the kill was aimed at. Walks the stack: may run out of it. */
-    private static boolean mayLand(KillRequest r, int where, long now) {
+    /**
+     * 0 if the kill may land here: not inside cleanup code, and still in the work it was aimed at. Walks the
+     * stack: may run out of it.
+     */
+    private static int mayLand(KillRequest r, int where, long now) {
         if (where == AT_KILL_POINT && now - r.recheckAt < 0) {
-            return false; // a block's end always looks: it is where a waiting kill lands
+            return NOT_NOW; // the ends of blocks and waits always look: they are where a waiting kill lands
         }
         StackTraceElement aim = r.aimedAt; // once: the deliverer may set it meanwhile
         VictimStack stack = aim == null ? VictimStack.look(where == AT_BLOCK_END ? 1 : 0, null, null)
@@ -116,17 +130,41 @@ final class Landing {
                     + " as of its last kill point: the kill lands when that code has run";
             r.recheckWait = Math.min(MAX_RECHECK_NANOS, Math.max(RECHECK_NANOS, r.recheckWait * 2));
             r.recheckAt = System.nanoTime() + r.recheckWait;
-            return false;
+            return WAITS_FOR_CLEANUP;
         }
-        r.waitsFor = null;
-        r.recheckWait = 0;
+        r.leftCleanup();
         if (aim != null && !stack.anchorFound && where != AT_DEADLINE_END) {
-            r.settle(KillStatus.NOT_IN_SELECTED_CODE, "the thread left the selected code the kill was aimed at ("
-                    + aim.getClassName() + "." + aim.getMethodName() + ") before reaching a kill point; the work it runs now"
-                    + " is left alone", null);
-            return false;
+            missed(r, aim);
+            return NOT_NOW;
         }
-        return true;
+        return 0;
+    }
+
+    /** An escalated kill lands even in cleanup code, but only in its work; with no stack left to look, it lands. */
+    private static int mayLandEscalated(KillRequest r, int where) {
+        StackTraceElement aim = r.aimedAt;
+        if (aim == null || where == AT_DEADLINE_END) {
+            return 0;
+        }
+        VictimStack stack;
+        try {
+            stack = VictimStack.look(0, aim.getClassName(), aim.getMethodName());
+        } catch (VirtualMachineError e) {
+            return 0; // near the stack limit: it was asked for explicitly, and the thread is in the work it was aimed at, most likely
+        }
+        if (!stack.anchorFound) {
+            missed(r, aim);
+            return NOT_NOW;
+        }
+        return 0;
+    }
+
+    private static void missed(KillRequest r, StackTraceElement aim) {
+        if (r.settle(KillStatus.NOT_IN_SELECTED_CODE, "the thread left the selected code the kill was aimed at ("
+                + aim.getClassName() + "." + aim.getMethodName() + ") before reaching a kill point; the work it runs now"
+                + " is left alone", null) && r.takeOwnInterrupt()) {
+            Thread.interrupted(); // its wake-up was for the work that ended
+        }
     }
 
     static StackTraceElement[] withoutRuntimeFrames(StackTraceElement[] trace) {

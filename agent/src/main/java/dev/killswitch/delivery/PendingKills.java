@@ -81,6 +81,20 @@ final class PendingKills {
         return latest;
     }
 
+    /**
+     * A kill of the current thread that ended undelivered (cancelled, or the work it was aimed at ended) and is
+     * still here until the deliverer clears it away, or null.
+     */
+    static KillRequest settledOwn() {
+        for (KillRequest request : pending) {
+            KillStatus s = request.status();
+            if (request.thread() == Thread.currentThread() && (s == KillStatus.CANCELLED || s == KillStatus.NOT_IN_SELECTED_CODE)) {
+                return request;
+            }
+        }
+        return null;
+    }
+
     static KillRequest find(Thread thread) {
         return pendingOf(pending, thread);
     }

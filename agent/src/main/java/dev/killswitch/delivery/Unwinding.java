@@ -34,24 +34,42 @@ final class Unwinding {
     private Unwinding() {
     }
 
+    /** A kill delivered to the thread, with its handle (null for a stop-shim self-stop). */
+    private static final class Delivered {
+        final ThreadKilledError kill;
+        final KillHandle handle;
+
+        Delivered(ThreadKilledError kill, KillHandle handle) {
+            this.kill = kill;
+            this.handle = handle;
+        }
+    }
+
+    private static final Delivered[] NO_KILLS = new Delivered[0];
+    private static final Throwable[] NO_CARRIERS = new Throwable[0];
+
     private static final class Record {
         final Thread thread;
-        volatile ThreadKilledError[] kills = new ThreadKilledError[0];
-        volatile KillHandle[] handles = new KillHandle[0];
-        volatile Throwable[] carriers = new Throwable[0];
+        /** One array of pairs, published at once: readers never see a kill and a handle that do not belong together. */
+        volatile Delivered[] kills = NO_KILLS;
+        volatile Throwable[] carriers = NO_CARRIERS;
 
         Record(Thread thread) {
             this.thread = thread;
         }
 
         void add(ThreadKilledError kill, KillHandle handle) {
-            for (ThreadKilledError k : kills) {
-                if (k == kill) {
+            for (Delivered d : kills) {
+                if (d.kill == kill) {
                     return;
                 }
             }
-            kills = append(kills, kill, MAX_KILLS);
-            handles = append(handles, handle, MAX_KILLS);
+            kills = append(kills, new Delivered(kill, handle), MAX_KILLS);
+        }
+
+        ThreadKilledError latest() {
+            Delivered[] k = kills;
+            return k.length == 0 ? null : k[k.length - 1].kill;
         }
     }
 
@@ -65,9 +83,20 @@ final class Unwinding {
         return records.length;
     }
 
-    /** A kill landed in {@code thread}: recorded by the deliverer, or by the thread itself for a stop-shim self-stop. */
+    /**
+     * A kill landed in {@code thread}: recorded by the deliverer, or by the thread itself for a stop-shim self-stop.
+     * Not if it was caught for good meanwhile ({@link #handled}, under the same lock).
+     */
     static synchronized void delivered(Thread thread, ThreadKilledError kill, KillHandle handle) {
+        if (handle instanceof KillRequest && ((KillRequest) handle).handled) {
+            return;
+        }
         recordOf(thread).add(kill, handle);
+    }
+
+    /** True if the current thread has kills recorded: without, a check where a block ends has nothing to give back. */
+    static boolean hasRecord() {
+        return mine() != null;
     }
 
     /** The record of {@code thread}, made if needed; drops the records of threads that have ended. Holds the class lock. */
@@ -119,18 +148,15 @@ final class Unwinding {
                 next.add(r);
                 continue;
             }
-            List<ThreadKilledError> left = new ArrayList<>();
-            List<KillHandle> leftHandles = new ArrayList<>();
-            for (int i = 0; i < r.kills.length; i++) {
-                if (r.kills[i] != kill) {
-                    left.add(r.kills[i]);
-                    leftHandles.add(r.handles[i]);
+            List<Delivered> left = new ArrayList<>();
+            for (Delivered d : r.kills) {
+                if (d.kill != kill) {
+                    left.add(d);
                 }
             }
             if (!left.isEmpty()) {
-                r.kills = left.toArray(new ThreadKilledError[0]);
-                r.handles = leftHandles.toArray(new KillHandle[0]);
-                r.carriers = new Throwable[0]; // they carried the handled kill, most likely
+                r.kills = left.toArray(NO_KILLS);
+                r.carriers = NO_CARRIERS; // they carried the handled kill, most likely
                 next.add(r);
             }
         }
@@ -157,11 +183,9 @@ final class Unwinding {
         }
         Record r = mine();
         if (r != null) {
-            ThreadKilledError[] kills = r.kills;
-            KillHandle[] handles = r.handles;
-            for (int i = 0; i < kills.length && i < handles.length; i++) {
-                if (kills[i] == kill) {
-                    return handles[i];
+            for (Delivered d : r.kills) {
+                if (d.kill == kill) {
+                    return d.handle;
                 }
             }
         }
@@ -171,8 +195,9 @@ final class Unwinding {
     /** The handle of the latest kill recorded for {@code thread}, or null. */
     static KillHandle latestHandleOf(Thread thread) {
         for (Record r : records) {
-            if (r.thread == thread && r.handles.length > 0) {
-                return r.handles[r.handles.length - 1];
+            Delivered[] k = r.kills;
+            if (r.thread == thread && k.length > 0) {
+                return k[k.length - 1].handle;
             }
         }
         return null;
@@ -215,7 +240,7 @@ final class Unwinding {
         }
         synchronized (Unwinding.class) {
             Record r = recordOf(Thread.currentThread());
-            if (r.kills.length == 0 || r.kills[r.kills.length - 1] != kill) {
+            if (r.latest() != kill) {
                 r.add(kill, PendingKills.deliveredAs(kill)); // landed so recently that the deliverer has not recorded it yet
             }
             r.carriers = append(r.carriers, thrown, MAX_CARRIERS);
@@ -238,23 +263,23 @@ final class Unwinding {
             return (ThreadKilledError) caught;
         }
         Record r = mine();
-        ThreadKilledError[] kills = r == null ? new ThreadKilledError[0] : r.kills;
-        Throwable[] carriers = r == null ? new Throwable[0] : r.carriers;
+        Delivered[] kills = r == null ? NO_KILLS : r.kills;
+        Throwable[] carriers = r == null ? NO_CARRIERS : r.carriers;
         ThreadKilledError latest = PendingKills.latestDelivered();
         if (latest == null && kills.length > 0) {
-            latest = kills[kills.length - 1];
+            latest = kills[kills.length - 1].kill;
         }
         if (latest == null) {
             return null;
         }
         Throwable t = caught;
         for (int depth = 0; t != null && depth < MAX_CAUSES; depth++) {
-            if (t == latest || t instanceof StackOverflowError) {
+            if (t == latest || t instanceof StackOverflowError && thrownByTheRuntime(t)) {
                 return latest;
             }
             for (int k = kills.length - 1; k >= 0; k--) {
-                if (t == kills[k]) {
-                    return kills[k];
+                if (t == kills[k].kill) {
+                    return kills[k].kill;
                 }
             }
             for (Throwable c : carriers) {
@@ -269,6 +294,20 @@ final class Unwinding {
             t = cause == t ? null : cause;
         }
         return null;
+    }
+
+    /**
+     * A StackOverflowError thrown by the runtime's own check near the stack limit, while it handled the kill:
+     * it stands for the kill. (One thrown by the application's code is its own.)
+     */
+    private static boolean thrownByTheRuntime(Throwable soe) {
+        StackTraceElement[] trace = soe.getStackTrace();
+        for (int i = 0; i < trace.length && i < 4; i++) {
+            if (trace[i].getClassName().startsWith("dev.killswitch.delivery.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

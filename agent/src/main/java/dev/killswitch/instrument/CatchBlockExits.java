@@ -17,7 +17,9 @@ import org.objectweb.asm.tree.VarInsnNode;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The checks where catch and finally blocks end. A kill is never thrown inside such a block (it would
@@ -56,13 +58,18 @@ final class CatchBlockExits {
     private final MethodGraph graph;
     private final HandlerExtents blocks;
     private final MethodNode method;
+    /** The copies of finally blocks on normal paths: blocks inside them are nested too. */
+    private final BitSet copies;
+    /** For each instruction, the last check put right after it: the next goes after that one (innermost first). */
+    private final Map<AbstractInsnNode, AbstractInsnNode> lastAfter = new HashMap<>();
     private final List<String> leftAlone = new ArrayList<>();
     private int checks;
 
-    private CatchBlockExits(MethodGraph graph, HandlerExtents blocks) {
+    private CatchBlockExits(MethodGraph graph, HandlerExtents blocks, BitSet copies) {
         this.graph = graph;
         this.blocks = blocks;
         this.method = graph.method;
+        this.copies = copies;
     }
 
     /** What was done to one method. */
@@ -86,9 +93,10 @@ final class CatchBlockExits {
         }
         MethodGraph graph = new MethodGraph(method);
         HandlerExtents blocks = HandlerExtents.of(graph);
+        BitSet copies = FinallyCopies.of(blocks);
         BitSet cleanup = blocks.allBlocks();
-        cleanup.or(FinallyCopies.of(blocks));
-        CatchBlockExits exits = new CatchBlockExits(graph, blocks);
+        cleanup.or(copies);
+        CatchBlockExits exits = new CatchBlockExits(graph, blocks, copies);
         CatchBlockFrames frames = CatchBlockFrames.of(method, owner, graph.nodes);
         List<List<Runnable>> plans = new ArrayList<>();
         for (HandlerExtents.Extent e : blocks.extents) { // inner blocks first: an exit leaving several checks the innermost first
@@ -122,7 +130,7 @@ final class CatchBlockExits {
             if (blocks.selfProtected.get(i)) {
                 continue;
             }
-            int flags = blocks.insideAnotherBlock(i, e) ? NESTED : 0;
+            int flags = blocks.insideAnotherBlock(i, e) || copies.get(i) ? NESTED : 0;
             int local = e.local;
             if (local >= 0 && isExit(insn, i, body)
                     && !frames.keepReference(graph.indexOf(insn), firstNode, local, e.handler, body, graph)) {
@@ -254,6 +262,8 @@ final class CatchBlockExits {
      * instruction (the finally of a try-catch-finally, whose range javac ends exactly there).
      */
     private void after(AbstractInsnNode insn, InsnList check) {
-        method.instructions.insert(insn, check);
+        AbstractInsnNode last = check.getLast();
+        method.instructions.insert(lastAfter.getOrDefault(insn, insn), check);
+        lastAfter.put(insn, last);
     }
 }

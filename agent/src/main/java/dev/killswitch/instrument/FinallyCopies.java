@@ -53,7 +53,7 @@ final class FinallyCopies {
                 }
                 int at = g.range(block)[1];
                 if (at < g.real.length && !blocks.get(at) && !copies.get(at)) {
-                    int length = sameCode(g, body[0], body[1] - body[0], at, blocks);
+                    int length = sameCode(g, body[0], body[1] - body[0], at);
                     if (length > 0) {
                         copies.set(at, at + length);
                     }
@@ -84,16 +84,17 @@ final class FinallyCopies {
     }
 
     /**
-     * How many instructions from {@code b} repeat those from {@code a} (at most {@code length}, none inside a
-     * handler block), if that run includes a call; else 0.
+     * How many instructions from {@code b} repeat those from {@code a} (at most {@code length}; through the
+     * copy's own nested try blocks and handlers, which repeat the original's), if that run includes a call;
+     * else 0.
      */
-    private static int sameCode(MethodGraph g, int a, int length, int b, BitSet blocks) {
+    private static int sameCode(MethodGraph g, int a, int length, int b) {
         Map<Integer, Integer> locals = new HashMap<>();
         Map<Integer, Integer> reverse = new HashMap<>();
         int same = 0;
         int calls = 0;
         int withCall = 0;
-        for (int k = 0; k < length && b + k < g.real.length && !blocks.get(b + k); k++) {
+        for (int k = 0; k < length && b + k < g.real.length; k++) {
             AbstractInsnNode x = g.real[a + k];
             AbstractInsnNode y = g.real[b + k];
             if (x.getOpcode() != y.getOpcode() || !sameOperands(g, x, y, a, b, length, locals, reverse)) {

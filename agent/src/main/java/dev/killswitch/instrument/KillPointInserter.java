@@ -135,7 +135,7 @@ public final class KillPointInserter {
             reader.accept(new KillPointClassVisitor(writer, style, skip, handlers, counts, unchecked, marks), 0);
             try {
                 byte[] bytes = writer.toByteArray();
-                return new Result(bytes, major, style.description(), counts, skipped, unchecked, offsets(marks));
+                return new Result(bytes, major, style.description(), counts, skipped, unchecked, offsets(marks, unchecked));
             } catch (MethodTooLargeException e) {
                 // Leave that one method as it was and instrument the rest.
                 String method = e.getMethodName() + e.getDescriptor();
@@ -147,7 +147,7 @@ public final class KillPointInserter {
         }
     }
 
-    private static Map<String, int[][]> offsets(Map<String, CleanupRegionMarks> marks) {
+    private static Map<String, int[][]> offsets(Map<String, CleanupRegionMarks> marks, List<String> unchecked) {
         if (marks.isEmpty()) {
             return Map.of();
         }
@@ -157,6 +157,9 @@ public final class KillPointInserter {
             int[] offsets = m.offsets();
             if (offsets != null) {
                 out.put(e.getKey(), new int[][] {offsets, m.lineTable(), m.cleanupOnlyLines()});
+            } else {
+                unchecked.add(e.getKey() + ": over 32 KB of code, so its catch and finally blocks are not known to the runtime"
+                        + " (a kill may land inside them)");
             }
         }
         return out;

@@ -129,6 +129,31 @@ class CleanupSafetyTest {
         assertEquals(1, counter("closes"), "close() ran to its end");
     }
 
+    @ParameterizedTest(name = "--release {0}")
+    @ValueSource(ints = {8, 17})
+    void aFinallyCopyWithATryOfItsOwnIsCleanupCodeToItsEnd(int release) throws Exception {
+        load(release);
+        Victim victim = killWhenPending("nestedTryInFinally");
+        assertInstanceOf(ThreadKilledError.class, victim.died.get());
+        assertEquals(1, counter("releases"), "the finally copy ran past its own try block, to its end");
+        assertFalse(lock.isLocked());
+    }
+
+    @ParameterizedTest(name = "--release {0}")
+    @ValueSource(ints = {8, 17})
+    void aWaitInCleanupCodeIsLeftAloneAndTheNextWaitOutsideItEndsWithTheKill(int release) throws Exception {
+        load(release);
+        Method m = cleanups.getMethod("waitInCleanupThenTake", BlockingQueue.class);
+        Victim victim = Victim.start("cleanup-sleeper", () -> m.invoke(null, new LinkedBlockingQueue<String>()));
+        await().atMost(DEADLINE).until(() -> victim.thread.getState() == Thread.State.TIMED_WAITING);
+        KillHandle handle = Killswitch.kill(victim.thread, "kill during a wait in cleanup code");
+        assertTrue(handle.awaitDelivery(DEADLINE), "the take() after the cleanup must not wait for ever: " + handle.describe());
+        victim.thread.join(DEADLINE.toMillis());
+        assertInstanceOf(ThreadKilledError.class, victim.died.get());
+        assertEquals(1, counter("finallies"), "the wait in the finally was not cut short, and the finally ran to its end");
+        assertEquals("waitInCleanupThenTake", handle.deliveredAt().orElseThrow().getMethodName());
+    }
+
     /** Runs a scenario that waits in the unselected library until its kill is pending, then kills it. */
     private Victim killWhenPending(String scenario) throws Exception {
         Method m = cleanups.getMethod(scenario);

@@ -66,6 +66,28 @@ class BlockingCallSitesTest {
         assertNull(BlockingCallSites.lookup(Opcodes.INVOKEVIRTUAL, "java/lang/Thread", "sleep", "(J)V"));
     }
 
+    /** A redirect that waits again after a kill's own wake-up calls itself: the same overload, timeout included. */
+    @Test
+    void aRedirectThatWaitsAgainCallsItsOwnOverload() throws Exception {
+        int retries = 0;
+        for (String name : new String[] {"dev/killswitch/delivery/BlockingCalls", "dev/killswitch/delivery/BlockingSynchronizers"}) {
+            org.objectweb.asm.tree.ClassNode cls = new org.objectweb.asm.tree.ClassNode();
+            try (java.io.InputStream in = getClass().getClassLoader().getResourceAsStream(name + ".class")) {
+                new org.objectweb.asm.ClassReader(in).accept(cls, 0);
+            }
+            for (org.objectweb.asm.tree.MethodNode m : cls.methods) {
+                for (org.objectweb.asm.tree.AbstractInsnNode insn : m.instructions) {
+                    if (insn instanceof org.objectweb.asm.tree.MethodInsnNode && ((org.objectweb.asm.tree.MethodInsnNode) insn).owner.equals(name)
+                            && ((org.objectweb.asm.tree.MethodInsnNode) insn).name.equals(m.name)) {
+                        retries++;
+                        assertEquals(m.desc, ((org.objectweb.asm.tree.MethodInsnNode) insn).desc, name + "." + m.name + " waits again through another overload");
+                    }
+                }
+            }
+        }
+        assertTrue(retries > 30, "retries: " + retries);
+    }
+
     @Test
     void theRuntimeClassesArePublicWithPublicMethods() throws Exception {
         for (String name : new String[] {"dev.killswitch.delivery.BlockingCalls", "dev.killswitch.delivery.BlockingSynchronizers",
