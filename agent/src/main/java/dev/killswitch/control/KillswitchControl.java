@@ -8,6 +8,7 @@ import dev.killswitch.delivery.Diagnosis;
 import dev.killswitch.delivery.InstrumentedClasses;
 import dev.killswitch.delivery.KillPointKind;
 import dev.killswitch.delivery.KillStats;
+import dev.killswitch.delivery.SystemThreads;
 
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;
@@ -111,7 +112,7 @@ public final class KillswitchControl implements KillswitchMXBean {
         List<KillHandle> handles = new ArrayList<>();
         int leftAlone = 0;
         for (Thread t : matched) {
-            if (ThreadFinder.untouchable(t) != null || t == Thread.currentThread()) {
+            if (SystemThreads.whyUntouchable(t) != null || t == Thread.currentThread()) {
                 leftAlone++;
             } else {
                 handles.add(request(t, reason));

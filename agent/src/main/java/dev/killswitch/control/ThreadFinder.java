@@ -1,7 +1,5 @@
 package dev.killswitch.control;
 
-import dev.killswitch.delivery.SystemThreads;
-
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -113,10 +111,5 @@ final class ThreadFinder {
         } catch (ReflectiveOperationException e) {
             return false; // before JDK 21 there are none
         }
-    }
-
-    /** Why this thread is never killed, or null if it may be: the runtime's rule, which every entry point shares. */
-    static String untouchable(Thread t) {
-        return SystemThreads.whyUntouchable(t);
     }
 }

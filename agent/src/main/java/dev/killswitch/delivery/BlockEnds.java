@@ -29,11 +29,11 @@ final class BlockEnds {
 
     /** A block ends without throwing. */
     static void exit(Throwable caught, int flags) {
-        if (nothingForThisThread()) {
+        KillRequest pending = PendingKills.mine();
+        if (pending == null && nothingRecorded()) {
             return;
         }
         ThreadKilledError kill = Unwinding.unwindingKill(caught);
-        KillRequest pending = PendingKills.mine();
         if (kill != null) {
             coalesce(pending, kill);
             KillStats.RERAISED.increment();
@@ -46,10 +46,13 @@ final class BlockEnds {
 
     /** A block throws {@code thrown}, having caught {@code caught} (null if the block keeps no reference to it). */
     static void throwing(Throwable thrown, Throwable caught, int flags) {
-        if (thrown == null || nothingForThisThread()) {
+        if (thrown == null) {
             return; // a null throw fails with a NullPointerException, which goes its own way
         }
         KillRequest pending = PendingKills.mine();
+        if (pending == null && nothingRecorded()) {
+            return;
+        }
         ThreadKilledError rethrown = Unwinding.unwindingKill(thrown);
         if (rethrown != null) {
             coalesce(pending, rethrown); // a finally rethrowing the kill: it goes on unwinding
@@ -66,9 +69,12 @@ final class BlockEnds {
         }
     }
 
-    /** Other threads' kills only: the common case while kills are about, checked without allocating anything. */
-    private static boolean nothingForThisThread() {
-        return PendingKills.mine() == null && PendingKills.latestDelivered() == null && !Unwinding.hasRecord();
+    /**
+     * With no kill of its own pending: true if no kill of this thread is delivered either (the common case while
+     * other threads' kills are about), checked without allocating anything.
+     */
+    private static boolean nothingRecorded() {
+        return PendingKills.latestDelivered() == null && !Unwinding.hasRecord();
     }
 
     private static void coalesce(KillRequest pending, ThreadKilledError unwinding) {

@@ -44,10 +44,7 @@ public final class BlockingCalls {
 
     /** Throws ThreadKilledError if this thread's kill is pending and may land here; otherwise hands {@code e} back to be rethrown. */
     static <T extends Throwable> T killedOr(T e) {
-        KillRequest mine = PendingKills.mine();
-        if (mine != null) {
-            Landing.tryLand(mine, Landing.AT_WAIT);
-        }
+        Landing.atWait();
         return e;
     }
 
@@ -58,10 +55,7 @@ public final class BlockingCalls {
      */
     static void beforeWait() {
         if (!PendingKills.none()) {
-            KillRequest mine = PendingKills.mine();
-            if (mine != null) {
-                Landing.tryLand(mine, Landing.AT_WAIT);
-            }
+            Landing.atWait();
         }
     }
 

@@ -126,12 +126,6 @@ final class DeadlineWatchdog implements Runnable {
     private static boolean isInside(DeadlineEntry e) {
         int dot = e.methodName.lastIndexOf('.');
         String cls = e.methodName.substring(0, dot);
-        String method = e.methodName.substring(dot + 1);
-        for (StackTraceElement f : e.thread.getStackTrace()) {
-            if (f.getMethodName().equals(method) && f.getClassName().equals(cls)) {
-                return true;
-            }
-        }
-        return false;
+        return Diagnosis.runs(e.thread.getStackTrace(), cls, e.methodName.substring(dot + 1));
     }
 }

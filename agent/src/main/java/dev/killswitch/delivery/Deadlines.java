@@ -67,7 +67,7 @@ public final class Deadlines {
             return;
         }
         if (left != null && !DeadlineWatchdog.unwatch(left)) {
-            PendingKills.deliverToCurrentThread();
+            Landing.atKillPoint();
         }
     }
 
@@ -116,7 +116,7 @@ public final class Deadlines {
         boolean overran = !DeadlineWatchdog.unwatch(entry);
         if (overran) {
             try {
-                PendingKills.deliverAtDeadlineEnd(); // the kill of an overrun lands here at the latest
+                Landing.atDeadlineEnd(); // the kill of an overrun lands here at the latest
             } catch (ThreadKilledError killed) {
                 if (failure != null) {
                     killed.addSuppressed(failure);

@@ -171,12 +171,15 @@ final class Deliverer implements Runnable {
         }
         if (innermost == null) {
             if (!request.waitsForSelectedCode()) {
-                request.settle(KillStatus.NOT_IN_SELECTED_CODE, first
-                        ? "it had no selected code on its stack (it is " + Diagnosis.at(frames[0]) + "), so nothing was"
-                        + " done to it: it was not interrupted, and the work it takes up later is not affected"
-                        + " (ask with WAIT_FOR_SELECTED_CODE to kill it when it next runs selected code)"
-                        : "it left the selected code the kill was aimed at before reaching a kill point; the work it runs now is left alone",
-                        null);
+                StackTraceElement aim = request.aimedAt;
+                if (aim != null) {
+                    request.workEnded(aim);
+                } else {
+                    request.settle(KillStatus.NOT_IN_SELECTED_CODE, "it had no selected code on its stack (it is "
+                            + Diagnosis.at(frames[0]) + "), so nothing was done to it: it was not interrupted, and the work"
+                            + " it takes up later is not affected (ask with WAIT_FOR_SELECTED_CODE to kill it when it next"
+                            + " runs selected code)", null);
+                }
                 debug(request, "no selected code on its stack: kill ended, nothing done to the thread");
                 return;
             }
@@ -239,10 +242,8 @@ final class Deliverer implements Runnable {
             return;
         }
         StackTraceElement aim = request.aimedAt;
-        if (aim != null && !onStack(aim, now)) {
-            request.settle(KillStatus.NOT_IN_SELECTED_CODE, "the thread left the selected code the kill was aimed at ("
-                    + aim.getClassName() + "." + aim.getMethodName() + ") before reaching a kill point; the work it runs now"
-                    + " is left alone", null);
+        if (aim != null && !Diagnosis.runs(now, aim.getClassName(), aim.getMethodName())) {
+            request.workEnded(aim);
             return;
         }
         boolean escalated = request.isEscalated();
@@ -257,15 +258,6 @@ final class Deliverer implements Runnable {
                 request.obstacle(closed);
             }
         }
-    }
-
-    private static boolean onStack(StackTraceElement aim, StackTraceElement[] frames) {
-        for (StackTraceElement f : frames) {
-            if (f.getMethodName().equals(aim.getMethodName()) && f.getClassName().equals(aim.getClassName())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void schedule(KillRequest request) {

@@ -54,6 +54,16 @@ public final class Diagnosis {
                 + ": the kill lands when control returns there";
     }
 
+    /** True if a frame of {@code stack} runs the method {@code methodName} of a class named {@code className}. */
+    static boolean runs(StackTraceElement[] stack, String className, String methodName) {
+        for (StackTraceElement f : stack) {
+            if (f.getMethodName().equals(methodName) && f.getClassName().equals(className)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code in native code at ...} or {@code in code without kill points at ...}. */
     static String at(StackTraceElement top) {
         return (top.isNativeMethod() ? "in native code at " : "in code without kill points at ") + frame(top);

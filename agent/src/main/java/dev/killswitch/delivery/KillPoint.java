@@ -87,7 +87,7 @@ public final class KillPoint {
      * @param flags {@link BlockEnds#NESTED} if the block is inside another block of its method
      */
     public static void catchExit(Throwable caught, int flags) {
-        if (!Unwinding.none() || !PendingKills.none()) {
+        if (killsAbout()) {
             BlockEnds.exit(caught, flags);
         }
     }
@@ -97,41 +97,46 @@ public final class KillPoint {
      * 0x100 if the block is left when the jump is not taken, plus the flags of {@link #catchExit}.
      */
     public static void catchExitIf(int value, int code, Throwable caught) {
-        if ((!Unwinding.none() || !PendingKills.none()) && JumpConditions.leaves(code, value, 0)) {
+        if (killsAbout() && JumpConditions.leaves(code, value, 0)) {
             BlockEnds.exit(caught, code);
         }
     }
 
     public static void catchExitIf(int left, int right, int code, Throwable caught) {
-        if ((!Unwinding.none() || !PendingKills.none()) && JumpConditions.leaves(code, left, right)) {
+        if (killsAbout() && JumpConditions.leaves(code, left, right)) {
             BlockEnds.exit(caught, code);
         }
     }
 
     public static void catchExitIf(Object value, int code, Throwable caught) {
-        if ((!Unwinding.none() || !PendingKills.none()) && JumpConditions.leaves(code, value, null)) {
+        if (killsAbout() && JumpConditions.leaves(code, value, null)) {
             BlockEnds.exit(caught, code);
         }
     }
 
     public static void catchExitIf(Object left, Object right, int code, Throwable caught) {
-        if ((!Unwinding.none() || !PendingKills.none()) && JumpConditions.leaves(code, left, right)) {
+        if (killsAbout() && JumpConditions.leaves(code, left, right)) {
             BlockEnds.exit(caught, code);
         }
     }
 
     /** Before a switch some of whose cases leave a catch block; {@code cases} says which (see {@link JumpConditions}). */
     public static void catchExitIfSwitch(int key, String cases, int flags, Throwable caught) {
-        if ((!Unwinding.none() || !PendingKills.none()) && JumpConditions.switchLeaves(cases, key)) {
+        if (killsAbout() && JumpConditions.switchLeaves(cases, key)) {
             BlockEnds.exit(caught, flags);
         }
     }
 
     /** Before a {@code throw} inside a catch or finally block (see {@link BlockEnds#throwing}). */
     public static void catchThrow(Throwable thrown, Throwable caught, int flags) {
-        if (!Unwinding.none() || !PendingKills.none()) {
+        if (killsAbout()) {
             BlockEnds.throwing(thrown, caught, flags);
         }
+    }
+
+    /** A kill is pending, or one was delivered to a thread still alive: two volatile reads, false almost always. */
+    private static boolean killsAbout() {
+        return !Unwinding.none() || !PendingKills.none();
     }
 
     /** Target of an armed switch: throws in a thread with a pending kill that may land here, returns in all others. */

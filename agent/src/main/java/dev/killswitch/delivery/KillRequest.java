@@ -149,6 +149,16 @@ final class KillRequest implements KillHandle {
     }
 
     /**
+     * The thread left the work the kill was aimed at ({@link #aimedAt}) before reaching a kill point: the kill
+     * ends undelivered, and what the thread runs now is left alone. False if it was no longer pending.
+     */
+    boolean workEnded(StackTraceElement aim) {
+        return settle(KillStatus.NOT_IN_SELECTED_CODE, "the thread left the selected code the kill was aimed at ("
+                + aim.getClassName() + "." + aim.getMethodName() + ") before reaching a kill point; the work it runs now"
+                + " is left alone", null);
+    }
+
+    /**
      * Deliverer thread: wakes the thread from interruptible waits, once, and only while this kill is pending;
      * again only after a wake-up spent in cleanup code, once the deliverer sees the thread out of it.
      */

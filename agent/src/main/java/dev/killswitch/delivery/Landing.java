@@ -1,6 +1,5 @@
 package dev.killswitch.delivery;
 
-import dev.killswitch.KillStatus;
 import dev.killswitch.ThreadKilledError;
 
 import java.util.Arrays;
@@ -50,6 +49,22 @@ final class Landing {
         }
         land(mine, AT_KILL_POINT, null);
         return true;
+    }
+
+    /** Before or after a blocking wait: throws the current thread's pending kill if it may land here. */
+    static void atWait() {
+        KillRequest mine = PendingKills.mine();
+        if (mine != null) {
+            land(mine, AT_WAIT, null);
+        }
+    }
+
+    /** Where {@code callWithDeadline} ends: its kill lands here, unless the caller runs cleanup code. */
+    static void atDeadlineEnd() {
+        KillRequest mine = PendingKills.mine();
+        if (mine != null) {
+            land(mine, AT_DEADLINE_END, null);
+        }
     }
 
     /** Throws the kill if it lands here; returns if it does not (yet). */
@@ -160,9 +175,7 @@ final class Landing {
     }
 
     private static void missed(KillRequest r, StackTraceElement aim) {
-        if (r.settle(KillStatus.NOT_IN_SELECTED_CODE, "the thread left the selected code the kill was aimed at ("
-                + aim.getClassName() + "." + aim.getMethodName() + ") before reaching a kill point; the work it runs now"
-                + " is left alone", null) && r.takeOwnInterrupt()) {
+        if (r.workEnded(aim) && r.takeOwnInterrupt()) {
             Thread.interrupted(); // its wake-up was for the work that ended
         }
     }

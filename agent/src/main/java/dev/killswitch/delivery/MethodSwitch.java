@@ -26,7 +26,7 @@ final class MethodSwitch {
     static final MethodHandle IDLE = MethodHandles.empty(MethodType.methodType(void.class));
     private static final MethodHandle CHECK;
     /** Armed targets of the conditional kill points, one per operand shape (see KillPoint.checkIf). */
-    private static final MethodType[] CONDITIONAL_TYPES = {
+    static final MethodType[] CONDITIONAL_TYPES = {
             MethodType.methodType(void.class, int.class, int.class),
             MethodType.methodType(void.class, int.class, int.class, int.class),
             MethodType.methodType(void.class, Object.class, int.class),

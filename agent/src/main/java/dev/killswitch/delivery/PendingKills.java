@@ -23,24 +23,6 @@ final class PendingKills {
         return pending.length == 0;
     }
 
-    /**
-     * Called at every armed kill point, in every thread that passes one, and after blocking calls: throws
-     * in a thread whose kill is pending and may land here (see {@link Landing}).
-     *
-     * @return false if the current thread has no kill pending
-     */
-    static boolean deliverToCurrentThread() {
-        return Landing.atKillPoint();
-    }
-
-    /** Where {@code callWithDeadline} ends: its kill lands here, unless the caller runs cleanup code. */
-    static void deliverAtDeadlineEnd() {
-        KillRequest mine = mine();
-        if (mine != null) {
-            Landing.tryLand(mine, Landing.AT_DEADLINE_END);
-        }
-    }
-
     /** The current thread's pending kill, or null. */
     static KillRequest mine() {
         KillRequest[] current = pending;

@@ -4,7 +4,6 @@ import dev.killswitch.KillStatus;
 import dev.killswitch.ThreadKilledError;
 
 import java.lang.invoke.CallSite;
-import java.lang.invoke.MethodType;
 import java.time.Instant;
 
 /**
@@ -37,14 +36,9 @@ final class RuntimeWarmUp {
         // EnsureInitialized), which a victim near the stack limit would leave broken for the whole JVM.
         MethodSwitch warm = new MethodSwitch("(warm-up)", "(warm-up)");
         try {
-            MethodType[] conditional = {MethodType.methodType(void.class, int.class, int.class),
-                    MethodType.methodType(void.class, int.class, int.class, int.class),
-                    MethodType.methodType(void.class, Object.class, int.class),
-                    MethodType.methodType(void.class, Object.class, Object.class, int.class),
-                    MethodType.methodType(void.class, int.class, String.class)};
-            CallSite[] sites = new CallSite[conditional.length];
+            CallSite[] sites = new CallSite[MethodSwitch.CONDITIONAL_TYPES.length];
             for (int i = 0; i < sites.length; i++) {
-                sites[i] = warm.site(conditional[i]);
+                sites[i] = warm.site(MethodSwitch.CONDITIONAL_TYPES[i]);
             }
             warm.arm(System.nanoTime());
             warm.site.dynamicInvoker().invokeExact();

@@ -8,7 +8,6 @@ import java.lang.invoke.ConstantCallSite;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.Arrays;
 
 /**
  * {@code stop-shim=true}: what calls of {@code Thread.stop()}, {@code Thread.stop(Throwable)} and
@@ -124,7 +123,7 @@ public final class StopShim {
     /** The caller stopping itself dies here and now, as with ThreadDeath; counted as a kill requested and delivered. */
     private static ThreadKilledError killHere(String reason) {
         ThreadKilledError error = new ThreadKilledError(reason);
-        error.setStackTrace(withoutShimFrames(error.getStackTrace()));
+        error.setStackTrace(Landing.withoutRuntimeFrames(error.getStackTrace()));
         KillStats.REQUESTED.increment();
         KillStats.delivered(0);
         Unwinding.delivered(Thread.currentThread(), error, null); // like any kill, catch blocks in selected code give it back
@@ -133,17 +132,8 @@ public final class StopShim {
 
     /** {@code thread 1 "main" at com.acme.Admin.stopAll(Admin.java:12)}. A stop call is rare: a stack trace is cheap enough. */
     private static String caller() {
-        StackTraceElement[] frames = withoutShimFrames(new Throwable().getStackTrace());
+        StackTraceElement[] frames = Landing.withoutRuntimeFrames(new Throwable().getStackTrace());
         return ThreadLabels.label(Thread.currentThread()) + (frames.length == 0 ? "" : " at " + Diagnosis.frame(frames[0]));
-    }
-
-    private static StackTraceElement[] withoutShimFrames(StackTraceElement[] trace) {
-        int skip = 0;
-        while (skip < trace.length && (trace[skip].getClassName().startsWith("dev.killswitch.delivery.")
-                || trace[skip].getClassName().startsWith("java.lang.invoke."))) {
-            skip++;
-        }
-        return Arrays.copyOfRange(trace, skip, trace.length);
     }
 
 }

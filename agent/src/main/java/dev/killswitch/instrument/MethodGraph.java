@@ -102,14 +102,11 @@ final class MethodGraph {
                     buffer[n++] = r + 1; // fall through, or for jsr, where the subroutine returns to
                 }
             } else if (insn instanceof TableSwitchInsnNode || insn instanceof LookupSwitchInsnNode) {
-                LabelNode dflt = insn instanceof TableSwitchInsnNode ? ((TableSwitchInsnNode) insn).dflt : ((LookupSwitchInsnNode) insn).dflt;
-                List<LabelNode> labels = insn instanceof TableSwitchInsnNode ? ((TableSwitchInsnNode) insn).labels
-                        : ((LookupSwitchInsnNode) insn).labels;
-                if (buffer.length < labels.size() + 1) {
-                    buffer = new int[labels.size() + 1];
+                LabelNode[] targets = ConditionalJumps.switchTargets(insn); // the default first, then each case
+                if (buffer.length < targets.length) {
+                    buffer = new int[targets.length];
                 }
-                buffer[n++] = realOf(dflt);
-                for (LabelNode l : labels) {
+                for (LabelNode l : targets) {
                     buffer[n++] = realOf(l);
                 }
             } else if (!(opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) && opcode != Opcodes.ATHROW
