@@ -6,6 +6,7 @@ import dev.killswitch.control.KillswitchControl;
 import dev.killswitch.config.ClassGlob;
 import dev.killswitch.config.ConfigException;
 import dev.killswitch.config.ConfigLoader;
+import dev.killswitch.delivery.AgentOnly;
 import dev.killswitch.delivery.KillRuntime;
 import dev.killswitch.instrument.ClassSelector;
 import dev.killswitch.instrument.KillPointTransformer;
@@ -32,6 +33,7 @@ public final class AgentInstaller {
      */
     public static void install(String agentArgs, Instrumentation instrumentation, boolean attached, File agentJar) {
         PrintStream out = System.err;
+        AgentOnly.admit(instrumentation);
         if (KillRuntime.isActive()) {
             out.println("killswitch: already active in this JVM; the second load of the agent is ignored");
             return;

@@ -25,6 +25,7 @@ public final class InterruptKills {
 
     /** Called by the agent before it hooks {@code Thread.interrupt()}. Starts the delivering thread now, not in an interrupter. */
     public static void enable() {
+        AgentOnly.check("turn interrupts into kills");
         enabled = true;
         Deliverer.decideInterrupts = true;
         Deliverer.wake();

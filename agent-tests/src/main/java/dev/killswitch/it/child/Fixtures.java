@@ -8,12 +8,12 @@ import java.lang.invoke.MethodType;
  * Calls the fixtures ({@code com.acme.*}, compiled separately at several --release levels and put on
  * the child's class path) without compiling against them.
  */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {
     }
 
     /** Calls {@code static long method(long)} of {@code className} from the class path. */
-    static long call(String className, String method, long n) {
+    public static long call(String className, String method, long n) {
         try {
             return (long) handle(className, method).invokeExact(n);
         } catch (RuntimeException | Error e) {
@@ -41,14 +41,14 @@ final class Fixtures {
     }
 
     /** A thread that runs {@code method(-1)}, that is, until it is killed. */
-    static Thread forever(String className, String method, String threadName) {
+    public static Thread forever(String className, String method, String threadName) {
         Thread t = new Thread(() -> call(className, method, -1), threadName);
         t.setDaemon(true);
         return t;
     }
 
     /** Waits (at most 10 s) until {@code t} runs {@code method}: a kill aimed at it then finds selected code on its stack. */
-    static void awaitIn(Thread t, String method) throws InterruptedException {
+    public static void awaitIn(Thread t, String method) throws InterruptedException {
         long until = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < until) {
             for (StackTraceElement e : t.getStackTrace()) {

@@ -4,18 +4,18 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /** Writes the report lines the parent test reads. */
-final class Report {
+public final class Report {
     private Report() {
     }
 
-    static synchronized void line(String event, Map<String, ?> fields) {
+    public static synchronized void line(String event, Map<String, ?> fields) {
         StringJoiner j = new StringJoiner("\t", "@@ " + event + (fields.isEmpty() ? "" : "\t"), "");
         fields.forEach((k, v) -> j.add(k + "=" + String.valueOf(v).replace('\t', ' ').replace('\n', ' ')));
         System.out.println(j);
         System.out.flush();
     }
 
-    static void line(String event) {
+    public static void line(String event) {
         line(event, Map.of());
     }
 

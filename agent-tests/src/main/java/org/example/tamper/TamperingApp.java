@@ -1,0 +1,57 @@
+package org.example.tamper;
+
+import dev.killswitch.KillHandle;
+import dev.killswitch.Killswitch;
+import dev.killswitch.delivery.CleanupRegions;
+import dev.killswitch.delivery.Deadlines;
+import dev.killswitch.delivery.InstrumentedClasses;
+import dev.killswitch.delivery.InterruptKills;
+import dev.killswitch.delivery.KillRuntime;
+import dev.killswitch.it.child.Fixtures;
+import dev.killswitch.it.child.Report;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An application that reaches for the runtime's switches, which are public on the bootstrap path: it
+ * tries to switch the agent off and on, configure retrofits and register what it likes, then kills a
+ * spinning thread. Every attempt must be refused, and the agent must work as before. (Outside the
+ * project's packages, as an application is.)
+ */
+public final class TamperingApp {
+    private TamperingApp() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Object> tries = new LinkedHashMap<>();
+        tries.put("active", Killswitch.isActive());
+        attempt(tries, "disable", () -> KillRuntime.disable("an application said so"));
+        attempt(tries, "activate", () -> KillRuntime.activate(false));
+        attempt(tries, "interruptKills", InterruptKills::enable);
+        attempt(tries, "deadlines", () -> Deadlines.configure(new String[] {"com.acme.X.y"}, new long[] {1}, new String[] {"1ns"}));
+        attempt(tries, "cleanupRegions", () -> CleanupRegions.register(null, "com/acme/X", Map.of()));
+        attempt(tries, "instrumentedClasses", () -> InstrumentedClasses.register("com/acme/X", false, false, new int[4], 0));
+        tries.put("activeAfter", Killswitch.isActive());
+        Report.line("TAMPERED", tries);
+
+        Thread spinner = Fixtures.forever("com.acme.shapes.Shapes", "whileTrue", "spinner");
+        spinner.start();
+        Fixtures.awaitIn(spinner, "whileTrue");
+        KillHandle handle = Killswitch.kill(spinner, "after tampering");
+        handle.awaitDelivery(Duration.ofSeconds(5));
+        Report.line("KILL", Map.of("status", handle.status(), "describe", handle.describe()));
+        System.exit(0);
+    }
+
+    private static void attempt(Map<String, Object> tries, String what, Runnable action) {
+        try {
+            action.run();
+            tries.put(what, "ALLOWED");
+        } catch (IllegalCallerException e) {
+            tries.put(what, "REFUSED");
+            tries.putIfAbsent("message", e.getMessage());
+        }
+    }
+}
