@@ -136,7 +136,8 @@ class CliTest {
             expect(jdk, 2, "killswitch: threads needs the process id of a JVM", true, "threads");
             expect(jdk, 2, "killswitch: not a process id: \"twelve\"", true, "status", "twelve");
             expect(jdk, 2, "killswitch: kill needs a thread id or a name pattern after the process id", true, "kill", pid);
-            expect(jdk, 2, "killswitch: not a duration: \"soon\" (examples: 500ms, 5s, 2m)", true, "kill", pid, "1", "--wait", "soon");
+            expect(jdk, 2, "killswitch: --wait \"soon\" is not a duration; write a number and a unit, as in 500ms, 1.5s, 30s, 2m or 1h",
+                    true, "kill", pid, "1", "--wait", "soon");
             expect(jdk, 2, "killswitch: not a thread id or a regular expression: Unclosed group in \"(\"", true, "kill", pid, "(");
             expect(jdk, 2, "killswitch: unknown option --force", true, "kill", pid, "1", "--force");
 

@@ -42,7 +42,7 @@ class ConfigurationErrorsTest {
                 new Object[] {Source.ENVIRONMENT, "KILLSWITCH_VERBOSE=true", "unknown key \"verbose\" in environment variable KILLSWITCH_VERBOSE"},
                 new Object[] {Source.AGENT_ARGUMENT, "include=com.acme.**;interrupt-kills=on", "interrupt-kills must be true or false, not \"on\""},
                 new Object[] {Source.AGENT_ARGUMENT, "include=com.acme.**;deadline=com.acme.Job.run:30",
-                        "deadline \"com.acme.Job.run:30\" (agent argument): \"30\" is not a duration; write a whole number and a unit"},
+                        "deadline \"com.acme.Job.run:30\" (agent argument): \"30\" is not a duration; write a number and a unit"},
                 new Object[] {Source.AGENT_ARGUMENT, "include=com.acme.**;stop-shim=yes", "stop-shim must be true or false, not \"yes\" (agent argument)"});
         return TestJdks.all().stream().flatMap(jdk -> bad.stream().map(c -> Arguments.of(jdk, c[0], c[1], c[2])));
     }

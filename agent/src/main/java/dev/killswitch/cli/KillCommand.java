@@ -1,9 +1,11 @@
 package dev.killswitch.cli;
 
+import dev.killswitch.config.Durations;
 import dev.killswitch.control.KillView;
 import dev.killswitch.control.NamePatterns;
 import dev.killswitch.control.KillswitchMXBean;
 import dev.killswitch.control.ThreadView;
+import dev.killswitch.delivery.ThreadLabels;
 
 import java.io.File;
 import java.io.PrintStream;
@@ -48,12 +50,12 @@ final class KillCommand implements KillswitchCli.Command {
                 if (a.equals("--reason")) {
                     reason = value;
                 } else {
-                    wait = Durations.parse(value);
+                    wait = waitOption(value);
                 }
             } else if (a.startsWith("--reason=")) {
                 reason = a.substring("--reason=".length());
             } else if (a.startsWith("--wait=")) {
-                wait = Durations.parse(a.substring("--wait=".length()));
+                wait = waitOption(a.substring("--wait=".length()));
             } else if (a.startsWith("--")) {
                 throw new CliException(ExitCodes.USAGE, "unknown option " + a
                         + " (kill takes --reason TEXT, --wait DURATION, --escalate and --wait-for-selected-code)");
@@ -171,7 +173,7 @@ final class KillCommand implements KillswitchCli.Command {
     }
 
     private static int report(KillswitchMXBean control, KillView v, Duration wait, PrintStream out) {
-        String who = "thread " + v.getThreadId() + " \"" + v.getThreadName() + "\"";
+        String who = ThreadLabels.label(v.getThreadId(), v.getThreadName());
         switch (v.getStatus()) {
             case "NOT_ALIVE":
                 // Found, then ended before the request reached it (a name pattern can match a thread that is ending).
@@ -223,5 +225,14 @@ final class KillCommand implements KillswitchCli.Command {
 
     private static String indent(String text) {
         return "  " + text.replace("\n", "\n  ");
+    }
+
+    private static Duration waitOption(String text) throws CliException {
+        Duration d = Durations.parse(text);
+        if (d == null) {
+            throw new CliException(ExitCodes.USAGE, "--wait \"" + text + "\" is not a duration; write a number and a unit, as in "
+                    + Durations.EXAMPLES + " (0 = do not wait)");
+        }
+        return d;
     }
 }

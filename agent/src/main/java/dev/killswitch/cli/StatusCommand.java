@@ -1,6 +1,7 @@
 package dev.killswitch.cli;
 
 import dev.killswitch.control.KillswitchMXBean;
+import dev.killswitch.delivery.KillStats;
 
 import java.io.File;
 import java.io.PrintStream;
@@ -36,7 +37,7 @@ final class StatusCommand implements KillswitchCli.Command {
         if (c.getKillsDelivered() > 0) {
             out.println(String.format(Locale.ROOT, "  delivery latency  p50 %.2f ms, p99 %.2f ms, max %.2f ms (last %d kills),"
                             + " mean %.2f ms (all)", c.getDeliveryLatencyP50Millis(), c.getDeliveryLatencyP99Millis(),
-                    c.getDeliveryLatencyMaxMillis(), Math.min(256, c.getKillsDelivered()), c.getDeliveryLatencyMeanMillis()));
+                    c.getDeliveryLatencyMaxMillis(), Math.min(KillStats.LATENCY_WINDOW, c.getKillsDelivered()), c.getDeliveryLatencyMeanMillis()));
         }
     }
 }

@@ -4,16 +4,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One entry of the {@code deadline} key: {@code com.acme.ReportJob.run:30s}, a method (every overload of
  * that name) and the longest a thread may spend inside it.
  */
 public final class DeadlineSpec {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
-
     private final String className;
     private final String methodName;
     private final Duration budget;
@@ -75,28 +71,13 @@ public final class DeadlineSpec {
                 throw new ConfigException(where + ": \"" + className + "\" is not a class name");
             }
         }
-        Matcher m = DURATION.matcher(duration);
-        if (!m.matches()) {
-            throw new ConfigException(where + ": \"" + duration + "\" is not a duration; write a whole number and a unit,"
-                    + " as in 500ms, 30s, 2m or 1h");
+        Duration budget = Durations.parse(duration);
+        if (budget == null) {
+            throw new ConfigException(where + ": \"" + duration + "\" is not a duration; write a number and a unit,"
+                    + " as in " + Durations.EXAMPLES);
         }
-        long amount = Long.parseLong(m.group(1));
-        if (amount == 0) {
+        if (budget.isZero()) {
             throw new ConfigException(where + ": the duration must be more than zero");
-        }
-        Duration budget;
-        switch (m.group(2)) {
-            case "ms":
-                budget = Duration.ofMillis(amount);
-                break;
-            case "s":
-                budget = Duration.ofSeconds(amount);
-                break;
-            case "m":
-                budget = Duration.ofMinutes(amount);
-                break;
-            default:
-                budget = Duration.ofHours(amount);
         }
         return new DeadlineSpec(className, methodName, budget, duration);
     }

@@ -9,6 +9,7 @@ import dev.killswitch.delivery.InstrumentedClasses;
 import dev.killswitch.delivery.KillPointKind;
 import dev.killswitch.delivery.KillStats;
 import dev.killswitch.delivery.SystemThreads;
+import dev.killswitch.delivery.ThreadLabels;
 
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;
@@ -73,8 +74,8 @@ public final class KillswitchControl implements KillswitchMXBean {
             return noSuchThread(threadId);
         }
         boolean cancelled = Killswitch.cancelKill(t);
-        return cancelled ? "the pending kill of thread " + threadId + " \"" + t.getName() + "\" is cancelled"
-                : "thread " + threadId + " \"" + t.getName() + "\" has no pending kill to cancel";
+        return cancelled ? "the pending kill of " + ThreadLabels.label(t) + " is cancelled"
+                : ThreadLabels.label(t) + " has no pending kill to cancel";
     }
 
     private String killById(long threadId, String reason, KillOption... options) {
@@ -143,7 +144,7 @@ public final class KillswitchControl implements KillswitchMXBean {
         StackTraceElement[] stack = t.getStackTrace();
         StackTraceElement selected = Diagnosis.firstSelected(stack);
         StringBuilder s = new StringBuilder();
-        s.append("thread ").append(t.getId()).append(" \"").append(t.getName()).append("\"")
+        s.append(ThreadLabels.label(t))
                 .append(ThreadFinder.isVirtual(t) ? " (virtual)" : t.isDaemon() ? " (daemon)" : "")
                 .append(", ").append(t.getState()).append('\n');
         s.append(selected == null ? "not in selected code" : "in selected code at " + Diagnosis.frame(selected)).append('\n');

@@ -20,9 +20,9 @@ import dev.killswitch.ThreadKilledError;
  *       is already dying, and its cleanup is not cut short.
  * </ul>
  */
-final class BlockEnds {
+public final class BlockEnds {
     /** The block is nested in another block of its method (as the transformer's CatchBlockExits). */
-    static final int NESTED = 0x200;
+    public static final int NESTED = 0x200;
 
     private BlockEnds() {
     }

@@ -4,9 +4,9 @@ package dev.killswitch.delivery;
  * Evaluates, for the checks at conditional exits of catch blocks, whether the jump that follows leaves
  * the block. Only runs while a killed thread may still be unwinding.
  */
-final class JumpConditions {
+public final class JumpConditions {
     /** Added to the opcode when the block is left on the path where the jump is not taken. */
-    static final int WHEN_NOT_TAKEN = 0x100;
+    public static final int WHEN_NOT_TAKEN = 0x100;
 
     // Opcodes of the JVM specification, as the transformer passes them.
     private static final int IFEQ = 153;

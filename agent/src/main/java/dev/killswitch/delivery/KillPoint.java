@@ -79,7 +79,7 @@ public final class KillPoint {
     }
 
     /**
-     * Where a catch or finally block ends without throwing (PRODUCT.md rule 5 and rule 2): raises again the
+     * Where a catch or finally block ends without throwing (a caught kill is not swallowed, and a pending kill lands where cleanup ends): raises again the
      * kill it caught, or delivers the thread's pending kill now that the block has done its work. Without a
      * kill in this JVM, two volatile reads.
      *

@@ -15,9 +15,9 @@ public final class KillStats {
     static final LongAdder DELIVERY_NANOS = new LongAdder();
     /** Kills raised again at the end of a catch block that caught them. */
     static final LongAdder RERAISED = new LongAdder();
-    /** The latencies of the last deliveries, for percentiles. */
-    private static final int RECENT = 256;
-    private static final AtomicLongArray RECENT_NANOS = new AtomicLongArray(RECENT);
+    /** How many of the last deliveries the latency percentiles cover. */
+    public static final int LATENCY_WINDOW = 256;
+    private static final AtomicLongArray RECENT_NANOS = new AtomicLongArray(LATENCY_WINDOW);
     private static final AtomicInteger RECENT_COUNT = new AtomicInteger();
 
     private KillStats() {
@@ -63,15 +63,15 @@ public final class KillStats {
     static void delivered(long latencyNanos) {
         DELIVERED.increment();
         DELIVERY_NANOS.add(latencyNanos);
-        RECENT_NANOS.set(RECENT_COUNT.getAndIncrement() % RECENT, latencyNanos);
+        RECENT_NANOS.set(RECENT_COUNT.getAndIncrement() % LATENCY_WINDOW, latencyNanos);
     }
 
     /**
-     * Delivery latency over the last (up to) 256 delivered kills, in milliseconds: {50th percentile,
+     * Delivery latency over the last (up to) {@link #LATENCY_WINDOW} delivered kills, in milliseconds: {50th percentile,
      * 99th percentile, maximum}; zeros if none.
      */
     public static double[] recentLatencyMillis() {
-        int n = Math.min(RECENT_COUNT.get(), RECENT);
+        int n = Math.min(RECENT_COUNT.get(), LATENCY_WINDOW);
         if (n == 0) {
             return new double[3];
         }

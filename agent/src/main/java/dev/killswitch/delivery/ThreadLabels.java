@@ -3,14 +3,19 @@ package dev.killswitch.delivery;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Small formatting and waiting helpers shared by the handles. */
-final class ThreadLabels {
+/** Small formatting and waiting helpers shared by the handles; {@link #label} is how every message names a thread. */
+public final class ThreadLabels {
     private ThreadLabels() {
     }
 
     @SuppressWarnings("deprecation") // Thread.getId(): threadId() is JDK 19+, and ids are the same
-    static String label(Thread thread) {
-        return "thread " + thread.getId() + " \"" + thread.getName() + "\"";
+    public static String label(Thread thread) {
+        return label(thread.getId(), thread.getName());
+    }
+
+    /** {@code thread 31 "report-1"}. */
+    public static String label(long id, String name) {
+        return "thread " + id + " \"" + name + "\"";
     }
 
     static String millis(long nanos) {

@@ -1,5 +1,8 @@
 package dev.killswitch.instrument;
 
+import dev.killswitch.delivery.BlockEnds;
+import dev.killswitch.delivery.JumpConditions;
+
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.InsnList;
@@ -47,10 +50,8 @@ import java.util.Map;
 final class CatchBlockExits {
     /** Operand-stack slots the checks may need above what the method needs. */
     static final int EXTRA_STACK = 4;
-    /** Added to a jump's opcode when the block is left on the path where the jump is not taken (as the runtime's JumpConditions). */
-    static final int WHEN_NOT_TAKEN = 0x100;
-    /** The exit or throw is inside another block of the method: only a caught kill is raised there (as the runtime's CatchExits). */
-    static final int NESTED = 0x200;
+    private static final int WHEN_NOT_TAKEN = JumpConditions.WHEN_NOT_TAKEN;
+    private static final int NESTED = BlockEnds.NESTED;
 
     private static final String RUNTIME = PollStyle.RUNTIME;
     private static final String THROWABLE = "Ljava/lang/Throwable;";
@@ -98,14 +99,16 @@ final class CatchBlockExits {
         cleanup.or(copies);
         CatchBlockExits exits = new CatchBlockExits(graph, blocks, copies);
         CatchBlockFrames frames = CatchBlockFrames.of(method, owner, graph.nodes);
-        List<List<Runnable>> plans = new ArrayList<>();
+        List<List<Edit>> plans = new ArrayList<>();
         for (HandlerExtents.Extent e : blocks.extents) { // inner blocks first: an exit leaving several checks the innermost first
             plans.add(exits.plan(e, frames));
         }
         CleanupRegionMarks regions = CleanupRegionMarks.mark(graph, cleanup);
         frames.rewrite(graph.nodes);
-        for (List<Runnable> plan : plans) {
-            plan.forEach(Runnable::run);
+        for (List<Edit> plan : plans) {
+            for (Edit edit : plan) {
+                exits.apply(edit);
+            }
         }
         if (exits.checks > 0) {
             method.maxStack += EXTRA_STACK;
@@ -113,8 +116,8 @@ final class CatchBlockExits {
         return new Outcome(exits.checks, exits.leftAlone, regions);
     }
 
-    private List<Runnable> plan(HandlerExtents.Extent e, CatchBlockFrames frames) {
-        List<Runnable> edits = new ArrayList<>();
+    private List<Edit> plan(HandlerExtents.Extent e, CatchBlockFrames frames) {
+        List<Edit> edits = new ArrayList<>();
         if (blocks.selfProtected.get(e.handler)) {
             return edits; // javac's monitor exit: it rethrows, and anything thrown in it would run it again
         }
@@ -140,7 +143,7 @@ final class CatchBlockExits {
             if (local < 0 && flags == NESTED) {
                 continue; // nothing to raise, and a pending kill waits for the outer block
             }
-            Runnable edit = edit(insn, i, body, local, flags);
+            Edit edit = edit(insn, i, body, local, flags);
             if (edit != null) {
                 edits.add(edit);
             }
@@ -156,13 +159,13 @@ final class CatchBlockExits {
         return edit(insn, i, body, -1, 0) != null;
     }
 
-    private Runnable edit(AbstractInsnNode insn, int i, BitSet body, int local, int flags) {
+    private Edit edit(AbstractInsnNode insn, int i, BitSet body, int local, int flags) {
         int opcode = insn.getOpcode();
         if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
-            return () -> before(insn, exit(local, flags));
+            return Edit.before(insn, exit(local, flags));
         }
         if (opcode == Opcodes.ATHROW) {
-            return () -> before(insn, noteThrow(local, flags));
+            return Edit.before(insn, noteThrow(local, flags));
         }
         if (insn instanceof JumpInsnNode) {
             return jumpExit((JumpInsnNode) insn, i, body, local, flags);
@@ -171,32 +174,32 @@ final class CatchBlockExits {
             return switchExit(insn, body, local, flags);
         }
         if (opcode != Opcodes.RET && i + 1 < graph.real.length && !body.get(i + 1)) {
-            return () -> after(insn, exit(local, flags));
+            return Edit.after(insn, exit(local, flags));
         }
         return null;
     }
 
-    private Runnable jumpExit(JumpInsnNode jump, int i, BitSet body, int local, int flags) {
+    private Edit jumpExit(JumpInsnNode jump, int i, BitSet body, int local, int flags) {
         int opcode = jump.getOpcode();
         if (opcode == Opcodes.JSR) {
             return null; // a subroutine returns here; its own code is judged by where it is
         }
         boolean leavesWhenTaken = !body.get(graph.realOf(jump.label));
         if (opcode == Opcodes.GOTO) {
-            return leavesWhenTaken ? () -> before(jump, exit(local, flags)) : null;
+            return leavesWhenTaken ? Edit.before(jump, exit(local, flags)) : null;
         }
         boolean leavesOtherwise = i + 1 < graph.real.length && !body.get(i + 1);
         if (leavesWhenTaken && leavesOtherwise) {
-            return () -> before(jump, exit(local, flags));
+            return Edit.before(jump, exit(local, flags));
         }
         if (!leavesWhenTaken && !leavesOtherwise) {
             return null;
         }
         int code = opcode | (leavesWhenTaken ? 0 : WHEN_NOT_TAKEN) | flags;
-        return () -> before(jump, conditionalExit(opcode, code, local));
+        return Edit.before(jump, conditionalExit(opcode, code, local));
     }
 
-    private Runnable switchExit(AbstractInsnNode insn, BitSet body, int local, int flags) {
+    private Edit switchExit(AbstractInsnNode insn, BitSet body, int local, int flags) {
         LabelNode[] targets = ConditionalJumps.switchTargets(insn);
         boolean[] leaves = new boolean[targets.length];
         for (int k = 0; k < targets.length; k++) {
@@ -207,18 +210,16 @@ final class CatchBlockExits {
             return null;
         }
         if (spec.isEmpty()) {
-            return () -> before(insn, exit(local, flags));
+            return Edit.before(insn, exit(local, flags));
         }
-        return () -> {
-            InsnList check = new InsnList();
-            check.add(new InsnNode(Opcodes.DUP));
-            check.add(new LdcInsnNode(spec));
-            check.add(new IntInsnNode(Opcodes.SIPUSH, flags));
-            check.add(caught(local));
-            check.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RUNTIME, "catchExitIfSwitch",
-                    "(ILjava/lang/String;I" + THROWABLE + ")V", false));
-            before(insn, check);
-        };
+        InsnList check = new InsnList();
+        check.add(new InsnNode(Opcodes.DUP));
+        check.add(new LdcInsnNode(spec));
+        check.add(new IntInsnNode(Opcodes.SIPUSH, flags));
+        check.add(caught(local));
+        check.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RUNTIME, "catchExitIfSwitch",
+                "(ILjava/lang/String;I" + THROWABLE + ")V", false));
+        return Edit.before(insn, check);
     }
 
     private static AbstractInsnNode caught(int local) {
@@ -252,8 +253,12 @@ final class CatchBlockExits {
         return check;
     }
 
-    private void before(AbstractInsnNode insn, InsnList check) {
-        method.instructions.insertBefore(insn, check);
+    private void apply(Edit edit) {
+        if (edit.after) {
+            after(edit.at, edit.check);
+        } else {
+            method.instructions.insertBefore(edit.at, edit.check);
+        }
     }
 
     /**
@@ -265,5 +270,30 @@ final class CatchBlockExits {
         AbstractInsnNode last = check.getLast();
         method.instructions.insert(lastAfter.getOrDefault(insn, insn), check);
         lastAfter.put(insn, last);
+    }
+
+    /**
+     * A check to insert, planned before any is inserted (inserting moves no instruction the plan names).
+     * A class, not a lambda: this runs in the first class the agent transforms, at start-up, and the
+     * first lambda costs the JVM its lambda bootstrap.
+     */
+    private static final class Edit {
+        final AbstractInsnNode at;
+        final boolean after;
+        final InsnList check;
+
+        private Edit(AbstractInsnNode at, boolean after, InsnList check) {
+            this.at = at;
+            this.after = after;
+            this.check = check;
+        }
+
+        static Edit before(AbstractInsnNode at, InsnList check) {
+            return new Edit(at, false, check);
+        }
+
+        static Edit after(AbstractInsnNode at, InsnList check) {
+            return new Edit(at, true, check);
+        }
     }
 }

@@ -90,7 +90,12 @@ final class CatchBlockFrames {
             int real = graph.realAtOrAfter(other.getKey());
             Object type = slot(other.getValue(), local);
             if (real >= 0 && real != handler && extent.get(real) && !(type instanceof String || type == Opcodes.NULL)) {
-                overrides.computeIfAbsent(other.getKey(), k -> new HashMap<>()).put(local, "java/lang/Throwable");
+                Map<Integer, Object> types = overrides.get(other.getKey()); // no lambda: see CatchBlockExits.Edit
+                if (types == null) {
+                    types = new HashMap<>();
+                    overrides.put(other.getKey(), types);
+                }
+                types.put(local, "java/lang/Throwable");
             }
         }
         return true;

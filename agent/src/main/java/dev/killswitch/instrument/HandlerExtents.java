@@ -8,6 +8,7 @@ import org.objectweb.asm.tree.VarInsnNode;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -94,7 +95,7 @@ final class HandlerExtents {
             BitSet dominated = CatchBlockDominators.subtree(children, h);
             extents.add(extent(h, dominated, catchesAll(h)));
         }
-        extents.sort((a, b) -> Integer.compare(a.body.cardinality(), b.body.cardinality()));
+        extents.sort(InnerFirst.INSTANCE);
     }
 
     private boolean catchesAll(int h) {
@@ -166,5 +167,15 @@ final class HandlerExtents {
             return var == local || ((opcode == Opcodes.LSTORE || opcode == Opcodes.DSTORE) && var + 1 == local);
         }
         return false;
+    }
+
+    /** Smaller blocks first, so inner before outer. A class, not a lambda: see CatchBlockExits.Edit. */
+    private static final class InnerFirst implements Comparator<Extent> {
+        static final InnerFirst INSTANCE = new InnerFirst();
+
+        @Override
+        public int compare(Extent a, Extent b) {
+            return Integer.compare(a.body.cardinality(), b.body.cardinality());
+        }
     }
 }

@@ -69,8 +69,8 @@ class RetrofitConfigTest {
             "interupt-kills=true                          | unknown key \"interupt-kills\" in agent argument (did you mean interrupt-kills?)",
             "deadline=                                    | deadline is empty (agent argument)",
             "deadline=com.acme.Job.run                    | deadline \"com.acme.Job.run\" (agent argument) has no duration",
-            "deadline=com.acme.Job.run:30                 | \"30\" is not a duration; write a whole number and a unit, as in 500ms, 30s, 2m or 1h",
-            "deadline=com.acme.Job.run:1.5s               | \"1.5s\" is not a duration",
+            "deadline=com.acme.Job.run:30                 | \"30\" is not a duration; write a number and a unit, as in 500ms, 1.5s, 30s, 2m or 1h",
+            "deadline=com.acme.Job.run:1.5d               | \"1.5d\" is not a duration",
             "deadline=com.acme.Job.run:0s                 | the duration must be more than zero",
             "deadline=run:30s                             | \"run\" is not Class.method",
             "deadline=com.acme.Job.:30s                   | \"com.acme.Job.\" is not Class.method",
@@ -84,6 +84,16 @@ class RetrofitConfigTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load("include=com.acme.**;" + argument, NO_PROPERTIES, NO_ENV));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void deadlinesAcceptTheSameDurationsAsTheCommandLineTool() throws ConfigException {
+        AgentConfig c = ConfigLoader.load("include=com.acme.**;deadline=com.acme.A.a:1.5s,com.acme.B.b:2min,com.acme.C.c:0.5h",
+                NO_PROPERTIES, NO_ENV);
+        List<DeadlineSpec> d = c.retrofits().deadlines();
+        assertEquals(Duration.ofMillis(1500), d.get(0).budget());
+        assertEquals(Duration.ofMinutes(2), d.get(1).budget());
+        assertEquals(Duration.ofMinutes(30), d.get(2).budget());
     }
 
     @Test
