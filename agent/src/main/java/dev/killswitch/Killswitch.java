@@ -1,7 +1,7 @@
 package dev.killswitch;
 
-import dev.killswitch.delivery.Deadlines;
-import dev.killswitch.delivery.KillRuntime;
+import dev.killswitch.runtime.delivery.KillRuntime;
+import dev.killswitch.runtime.retrofit.Deadlines;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;

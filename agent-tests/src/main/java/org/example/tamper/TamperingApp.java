@@ -2,13 +2,13 @@ package org.example.tamper;
 
 import dev.killswitch.KillHandle;
 import dev.killswitch.Killswitch;
-import dev.killswitch.delivery.CleanupRegions;
-import dev.killswitch.delivery.Deadlines;
-import dev.killswitch.delivery.InstrumentedClasses;
-import dev.killswitch.delivery.InterruptKills;
-import dev.killswitch.delivery.KillRuntime;
 import dev.killswitch.it.child.Fixtures;
 import dev.killswitch.it.child.Report;
+import dev.killswitch.runtime.cleanup.CleanupRegions;
+import dev.killswitch.runtime.delivery.KillRuntime;
+import dev.killswitch.runtime.killpoints.InstrumentedClasses;
+import dev.killswitch.runtime.retrofit.Deadlines;
+import dev.killswitch.runtime.retrofit.InterruptKills;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -4,9 +4,9 @@ import dev.killswitch.it.child.ControlTarget;
 import dev.killswitch.it.child.JmxClient;
 import dev.killswitch.it.child.OwnJmxSetupApp;
 import dev.killswitch.it.support.ChildJvm;
-import dev.killswitch.it.support.Jdk;
 import dev.killswitch.it.support.Paths;
-import dev.killswitch.it.support.TestJdks;
+import dev.killswitch.testsupport.Jdk;
+import dev.killswitch.testsupport.TestJdks;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

@@ -2,9 +2,9 @@ package dev.killswitch.it;
 
 import dev.killswitch.it.child.StopDriver;
 import dev.killswitch.it.support.ChildJvm;
-import dev.killswitch.it.support.Jdk;
 import dev.killswitch.it.support.Paths;
-import dev.killswitch.it.support.TestJdks;
+import dev.killswitch.testsupport.Jdk;
+import dev.killswitch.testsupport.TestJdks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,17 +1,18 @@
 package dev.killswitch.agent;
 
 import dev.killswitch.config.AgentConfig;
-import dev.killswitch.control.JmxRegistrar;
-import dev.killswitch.control.KillswitchControl;
 import dev.killswitch.config.ClassGlob;
 import dev.killswitch.config.ConfigException;
 import dev.killswitch.config.ConfigLoader;
-import dev.killswitch.delivery.AgentOnly;
-import dev.killswitch.delivery.KillRuntime;
+import dev.killswitch.control.JmxRegistrar;
+import dev.killswitch.control.KillswitchControl;
 import dev.killswitch.instrument.ClassSelector;
-import dev.killswitch.instrument.KillPointTransformer;
 import dev.killswitch.instrument.Retransformer;
 import dev.killswitch.instrument.TransformReporter;
+import dev.killswitch.instrument.killpoints.KillPointTransformer;
+import dev.killswitch.instrument.retrofit.RetrofitInstaller;
+import dev.killswitch.runtime.AgentOnly;
+import dev.killswitch.runtime.delivery.KillRuntime;
 
 import java.io.File;
 import java.io.IOException;

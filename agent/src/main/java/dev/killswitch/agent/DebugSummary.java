@@ -1,8 +1,8 @@
 package dev.killswitch.agent;
 
-import dev.killswitch.delivery.InstrumentedClasses;
-import dev.killswitch.delivery.KillPointKind;
-import dev.killswitch.delivery.KillStats;
+import dev.killswitch.runtime.delivery.KillStats;
+import dev.killswitch.runtime.killpoints.InstrumentedClasses;
+import dev.killswitch.runtime.killpoints.KillPointKind;
 
 import java.util.Locale;
 

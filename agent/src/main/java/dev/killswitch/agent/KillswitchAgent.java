@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -17,15 +18,20 @@ import java.util.jar.Manifest;
 
 /**
  * The agent's entry point ({@code Premain-Class}, {@code Agent-Class} and {@code Main-Class}). Deliberately tiny and
- * stateless: it puts the agent jar on the bootstrap class path, so that instrumented classes in every
- * class loader reach the small kill-point runtime ({@code dev.killswitch} and
- * {@code dev.killswitch.delivery}), and starts everything else in a class loader of its own, so that
- * the transformer and its bytecode library are never visible to the application.
+ * stateless: it has the boot loader define the small kill-point runtime, so that instrumented classes in
+ * every class loader reach it (the public API in {@code dev.killswitch} and everything
+ * under the package root that the jar's manifest names in {@value #BOOTSTRAP_ROOT}), and starts everything
+ * else in a class loader of its own, so that the transformer and its bytecode library are never visible to
+ * the application.
  */
 public final class KillswitchAgent {
     private static final String INSTALLER = "dev.killswitch.agent.AgentInstaller";
     private static final String CLI = "dev.killswitch.cli.KillswitchCli";
+    private static final String INJECTOR = "dev.killswitch.agent.BootInjector";
+    private static final String API = "dev.killswitch.Killswitch";
     private static final String INSTALLER_ENTRY = "dev/killswitch/agent/AgentInstaller.classdata";
+    /** The manifest attribute naming the package root of the bootstrap runtime; the build writes it. */
+    static final String BOOTSTRAP_ROOT = "Killswitch-Bootstrap-Root";
 
     private KillswitchAgent() {
     }
@@ -50,15 +56,38 @@ public final class KillswitchAgent {
     private static void start(String agentArgs, Instrumentation instrumentation, boolean attached) {
         try {
             File jar = agentJar();
-            // Create the agent's loader before the jar joins the bootstrap path, so that its own class comes from here.
-            ClassLoader agentLoader = new AgentClassLoader(jar, null);
-            instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+            AgentClassLoader agentLoader = new AgentClassLoader(jar, null);
+            putRuntimeOnBootstrap(instrumentation, jar, agentLoader);
             Class.forName(INSTALLER, true, agentLoader)
                     .getMethod("install", String.class, Instrumentation.class, boolean.class, File.class)
                     .invoke(null, agentArgs, instrumentation, attached, jar);
         } catch (Throwable t) {
             // Whatever happens, the application starts.
             System.err.println("killswitch: the agent could not start and instruments nothing: " + t);
+        }
+    }
+
+    /**
+     * Has the boot loader define the public API and the runtime: class by class, so that the JVM keeps
+     * class-data sharing for the application and prints no warning about the bootstrap class path; if that
+     * fails, by appending the jar to the bootstrap search path, as agents commonly do.
+     */
+    private static void putRuntimeOnBootstrap(Instrumentation instrumentation, File jar, AgentClassLoader agentLoader) throws IOException {
+        try {
+            Class.forName(API, false, null);
+            return; // attached again: the runtime is there already
+        } catch (ClassNotFoundException e) {
+            // not yet
+        }
+        try {
+            Class.forName(INJECTOR, true, agentLoader)
+                    .getMethod("inject", Instrumentation.class, File.class, String.class)
+                    .invoke(null, instrumentation, jar, agentLoader.bootstrapRoot);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            Throwable why = e instanceof InvocationTargetException ? e.getCause() : e;
+            System.err.println("killswitch: could not define the runtime in the boot loader (" + why
+                    + "); the agent jar is appended to the bootstrap class path instead");
+            instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
         }
     }
 
@@ -113,12 +142,18 @@ public final class KillswitchAgent {
 
         private final ProtectionDomain domain;
         private final JarFile jar;
+        final String bootstrapRoot;
 
         /** @param parent null (the bootstrap loader) for the agent, the system loader for the command-line tool */
         AgentClassLoader(File agentJar, ClassLoader parent) throws IOException {
             super("killswitch", new URL[] {agentJar.toURI().toURL()}, parent);
             domain = new ProtectionDomain(new CodeSource(getURLs()[0], (Certificate[]) null), null, this, null);
             jar = new JarFile(agentJar);
+            Manifest manifest = jar.getManifest();
+            bootstrapRoot = manifest == null ? null : manifest.getMainAttributes().getValue(BOOTSTRAP_ROOT);
+            if (bootstrapRoot == null) {
+                throw new IOException(agentJar + " has no " + BOOTSTRAP_ROOT + " in its manifest: it is not a complete agent jar");
+            }
         }
 
         @Override
@@ -155,13 +190,17 @@ public final class KillswitchAgent {
             }
         }
 
-        /** Everything of the agent's but the packages shared through the bootstrap loader. */
-        static boolean isInternal(String className) {
+        private boolean isInternal(String className) {
+            return isInternal(className, bootstrapRoot);
+        }
+
+        /** Everything of the agent's but the public API and the runtime under {@code bootstrapRoot}. */
+        static boolean isInternal(String className, String bootstrapRoot) {
             if (!className.startsWith("dev.killswitch.")) {
                 return false;
             }
             String pkg = className.substring(0, className.lastIndexOf('.'));
-            return !pkg.equals("dev.killswitch") && !pkg.equals("dev.killswitch.delivery");
+            return !pkg.equals("dev.killswitch") && !pkg.equals(bootstrapRoot) && !pkg.startsWith(bootstrapRoot + ".");
         }
     }
 }

@@ -2,10 +2,10 @@ package dev.killswitch.cli;
 
 import dev.killswitch.config.Durations;
 import dev.killswitch.control.KillView;
-import dev.killswitch.control.NamePatterns;
 import dev.killswitch.control.KillswitchMXBean;
+import dev.killswitch.control.NamePatterns;
 import dev.killswitch.control.ThreadView;
-import dev.killswitch.delivery.ThreadLabels;
+import dev.killswitch.runtime.delivery.ThreadLabels;
 
 import java.io.File;
 import java.io.PrintStream;

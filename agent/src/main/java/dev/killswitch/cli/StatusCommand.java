@@ -1,7 +1,7 @@
 package dev.killswitch.cli;
 
 import dev.killswitch.control.KillswitchMXBean;
-import dev.killswitch.delivery.KillStats;
+import dev.killswitch.runtime.delivery.KillStats;
 
 import java.io.File;
 import java.io.PrintStream;

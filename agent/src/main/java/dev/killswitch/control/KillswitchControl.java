@@ -4,12 +4,12 @@ import dev.killswitch.KillHandle;
 import dev.killswitch.KillOption;
 import dev.killswitch.KillStatus;
 import dev.killswitch.Killswitch;
-import dev.killswitch.delivery.Diagnosis;
-import dev.killswitch.delivery.InstrumentedClasses;
-import dev.killswitch.delivery.KillPointKind;
-import dev.killswitch.delivery.KillStats;
-import dev.killswitch.delivery.SystemThreads;
-import dev.killswitch.delivery.ThreadLabels;
+import dev.killswitch.runtime.delivery.KillStats;
+import dev.killswitch.runtime.delivery.SystemThreads;
+import dev.killswitch.runtime.delivery.ThreadLabels;
+import dev.killswitch.runtime.diagnosis.Diagnosis;
+import dev.killswitch.runtime.killpoints.InstrumentedClasses;
+import dev.killswitch.runtime.killpoints.KillPointKind;
 
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;

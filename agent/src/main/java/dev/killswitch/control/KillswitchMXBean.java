@@ -90,12 +90,12 @@ public interface KillswitchMXBean {
 
     double getDeliveryLatencyMeanMillis();
 
-    /** Over the last {@link dev.killswitch.delivery.KillStats#LATENCY_WINDOW} (256) delivered kills. */
+    /** Over the last {@link dev.killswitch.runtime.delivery.KillStats#LATENCY_WINDOW} (256) delivered kills. */
     double getDeliveryLatencyP50Millis();
 
-    /** Over the last {@link dev.killswitch.delivery.KillStats#LATENCY_WINDOW} (256) delivered kills. */
+    /** Over the last {@link dev.killswitch.runtime.delivery.KillStats#LATENCY_WINDOW} (256) delivered kills. */
     double getDeliveryLatencyP99Millis();
 
-    /** Over the last {@link dev.killswitch.delivery.KillStats#LATENCY_WINDOW} (256) delivered kills. */
+    /** Over the last {@link dev.killswitch.runtime.delivery.KillStats#LATENCY_WINDOW} (256) delivered kills. */
     double getDeliveryLatencyMaxMillis();
 }

@@ -1,5 +1,6 @@
 package dev.killswitch.instrument;
 
+import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +24,23 @@ public final class Retransformer {
         List<Class<?>> selected = new ArrayList<>();
         for (Class<?> c : instrumentation.getAllLoadedClasses()) {
             if (!c.isArray() && !c.isPrimitive() && !c.isHidden() && instrumentation.isModifiableClass(c)
-                    && selector.selects(c.getName().replace('.', '/')) && !KillPointTransformer.isJdkModule(c.getModule(), c.getClassLoader())) {
+                    && selector.selects(c.getName().replace('.', '/')) && !AgentTransformer.isJdkModule(c.getModule(), c.getClassLoader())) {
                 selected.add(c);
             }
         }
+        return retransform(instrumentation, selected, "", System.err);
+    }
+
+    /**
+     * Retransforms {@code classes}, a batch at a time with a pause between.
+     *
+     * @param what what asked for it, for the message about a class the JVM would not take ("deadline: "), or ""
+     * @return how many were retransformed
+     */
+    public static int retransform(Instrumentation instrumentation, List<Class<?>> classes, String what, PrintStream out) {
         int done = 0;
-        for (int from = 0; from < selected.size(); from += BATCH) {
-            List<Class<?>> batch = selected.subList(from, Math.min(selected.size(), from + BATCH));
+        for (int from = 0; from < classes.size(); from += BATCH) {
+            List<Class<?>> batch = classes.subList(from, Math.min(classes.size(), from + BATCH));
             try {
                 instrumentation.retransformClasses(batch.toArray(new Class<?>[0]));
                 done += batch.size();
@@ -40,7 +51,7 @@ public final class Retransformer {
                         instrumentation.retransformClasses(c);
                         done++;
                     } catch (Throwable e) {
-                        System.err.println("killswitch: " + c.getName() + " could not be retransformed and runs without kill points: " + e);
+                        out.println("killswitch: " + what + c.getName() + " could not be retransformed and runs as it was: " + e);
                     }
                 }
             }

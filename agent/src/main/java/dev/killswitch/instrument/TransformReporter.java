@@ -1,6 +1,7 @@
 package dev.killswitch.instrument;
 
-import dev.killswitch.delivery.KillPointKind;
+import dev.killswitch.instrument.killpoints.KillPointInserter;
+import dev.killswitch.runtime.killpoints.KillPointKind;
 
 import java.io.PrintStream;
 import java.util.Set;
@@ -19,7 +20,7 @@ public final class TransformReporter {
         this.out = out;
     }
 
-    void instrumented(String className, KillPointInserter.Result result) {
+    public void instrumented(String className, KillPointInserter.Result result) {
         for (String method : result.skippedMethods()) {
             once(className + "." + method, "killswitch: " + className + "." + method
                     + " left without kill points: with them its code would exceed the JVM's 64 KB limit");
@@ -37,7 +38,7 @@ public final class TransformReporter {
         }
     }
 
-    void leftUnchanged(String className, Throwable why) {
+    public void leftUnchanged(String className, Throwable why) {
         leftUnchanged.incrementAndGet();
         once(className, "killswitch: " + className + " loaded unchanged, without kill points: " + describe(why));
     }

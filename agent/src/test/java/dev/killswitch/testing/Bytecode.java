@@ -21,7 +21,7 @@ import java.util.List;
 
 /** Reads class files back for assertions: instructions, kill points, and a data-flow check of every method. */
 public final class Bytecode {
-    public static final String RUNTIME = "dev/killswitch/delivery/KillPoint";
+    public static final String RUNTIME = "dev/killswitch/runtime/killpoints/KillPoint";
 
     private Bytecode() {
     }

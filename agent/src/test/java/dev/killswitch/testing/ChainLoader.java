@@ -10,14 +10,18 @@ import java.util.Map;
  * order, as the JVM does with transformers registered one after the other. The runtime comes from the
  * parent (the test class path).
  */
-public final class ChainLoader extends ClassLoader {
+public class ChainLoader extends ClassLoader {
     private final Map<String, byte[]> classes;
     private final List<ClassFileTransformer> transformers;
 
     public ChainLoader(Map<String, byte[]> classes, ClassFileTransformer... transformers) {
-        super("test-chain", ChainLoader.class.getClassLoader());
+        this("test-chain", classes, List.of(transformers));
+    }
+
+    protected ChainLoader(String name, Map<String, byte[]> classes, List<ClassFileTransformer> transformers) {
+        super(name, ChainLoader.class.getClassLoader());
         this.classes = classes;
-        this.transformers = List.of(transformers);
+        this.transformers = transformers;
     }
 
     /** The bytes of {@code name} after every transformer, as they would be defined. */

@@ -3,8 +3,8 @@ package dev.killswitch.testing;
 import dev.killswitch.config.ClassGlob;
 import dev.killswitch.config.ConfigException;
 import dev.killswitch.instrument.ClassSelector;
-import dev.killswitch.instrument.KillPointTransformer;
 import dev.killswitch.instrument.TransformReporter;
+import dev.killswitch.instrument.killpoints.KillPointTransformer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -14,22 +14,23 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Defines classes from bytes, child first, after passing each through the agent's real transformer,
- * just as the JVM does with an agent attached. The kill-point runtime comes from the parent (the test
- * class path).
+ * Defines classes from bytes, child first, after passing each through the agent's real kill-point
+ * transformer, just as the JVM does with an agent attached (a {@link ChainLoader} of that one). The
+ * kill-point runtime comes from the parent (the test class path).
  */
-public final class TransformingClassLoader extends ClassLoader {
-    private final Map<String, byte[]> classes;
-    private final KillPointTransformer transformer;
-    private final ByteArrayOutputStream report = new ByteArrayOutputStream();
+public final class TransformingClassLoader extends ChainLoader {
+    private final ByteArrayOutputStream report;
 
     /** @param include class patterns to instrument, or none to load everything unchanged */
     public TransformingClassLoader(Map<String, byte[]> classes, String... include) {
-        super("test-transforming", TransformingClassLoader.class.getClassLoader());
-        this.classes = classes;
-        this.transformer = include.length == 0 ? null : new KillPointTransformer(
+        this(classes, new ByteArrayOutputStream(), include);
+    }
+
+    private TransformingClassLoader(Map<String, byte[]> classes, ByteArrayOutputStream report, String... include) {
+        super("test-transforming", classes, include.length == 0 ? List.of() : List.of(new KillPointTransformer(
                 new ClassSelector(globs(include), List.of()),
-                new TransformReporter(true, new PrintStream(report, true, StandardCharsets.UTF_8)), null);
+                new TransformReporter(true, new PrintStream(report, true, StandardCharsets.UTF_8)), null)));
+        this.report = report;
     }
 
     public static List<ClassGlob> globs(String... patterns) {
@@ -40,31 +41,6 @@ public final class TransformingClassLoader extends ClassLoader {
                 throw new IllegalArgumentException(e);
             }
         }).collect(Collectors.toList());
-    }
-
-    @Override
-    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-        synchronized (getClassLoadingLock(name)) {
-            Class<?> c = findLoadedClass(name);
-            if (c == null && classes.containsKey(name)) {
-                byte[] original = classes.get(name);
-                byte[] bytes = original;
-                if (transformer != null) {
-                    byte[] transformed = transformer.transform(null, this, name.replace('.', '/'), null, null, original);
-                    if (transformed != null) {
-                        bytes = transformed;
-                    }
-                }
-                c = defineClass(name, bytes, 0, bytes.length);
-            }
-            if (c == null) {
-                return super.loadClass(name, resolve);
-            }
-            if (resolve) {
-                resolveClass(c);
-            }
-            return c;
-        }
     }
 
     /** What the transformer reported (debug lines and failures). */

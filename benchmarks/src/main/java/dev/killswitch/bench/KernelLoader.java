@@ -2,10 +2,10 @@ package dev.killswitch.bench;
 
 import dev.killswitch.config.ClassGlob;
 import dev.killswitch.config.ConfigException;
-import dev.killswitch.delivery.KillRuntime;
 import dev.killswitch.instrument.ClassSelector;
-import dev.killswitch.instrument.KillPointTransformer;
 import dev.killswitch.instrument.TransformReporter;
+import dev.killswitch.instrument.killpoints.KillPointTransformer;
+import dev.killswitch.runtime.delivery.KillRuntime;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,11 +1,11 @@
 package dev.killswitch.bench;
 
-import dev.killswitch.delivery.KillPointKind;
 import dev.killswitch.instrument.ClassSelector;
-import dev.killswitch.instrument.KillPointInserter;
-import dev.killswitch.instrument.KillPointTransformer;
-import dev.killswitch.instrument.StopShimTransformer;
 import dev.killswitch.instrument.TransformReporter;
+import dev.killswitch.instrument.killpoints.KillPointInserter;
+import dev.killswitch.instrument.killpoints.KillPointTransformer;
+import dev.killswitch.instrument.retrofit.StopShimTransformer;
+import dev.killswitch.runtime.killpoints.KillPointKind;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

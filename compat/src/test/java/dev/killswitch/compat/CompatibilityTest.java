@@ -2,11 +2,12 @@ package dev.killswitch.compat;
 
 import dev.killswitch.compat.support.Comparison;
 import dev.killswitch.compat.support.CompatReport;
-import dev.killswitch.compat.support.Jdk;
 import dev.killswitch.compat.support.Library;
-import dev.killswitch.compat.support.SuiteRun;
 import dev.killswitch.compat.support.SuiteRun.Mode;
+import dev.killswitch.compat.support.SuiteRun;
 import dev.killswitch.compat.support.TestReports.Outcome;
+import dev.killswitch.testsupport.Jdk;
+import dev.killswitch.testsupport.TestJdks;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,7 +32,7 @@ class CompatibilityTest {
 
     static Stream<Arguments> suites() {
         List<Arguments> suites = new ArrayList<>();
-        for (Jdk jdk : Jdk.all()) {
+        for (Jdk jdk : TestJdks.all()) {
             for (Library library : Library.selected()) {
                 if (library.hasSuite()) {
                     suites.add(Arguments.of(jdk, library));
@@ -43,7 +44,7 @@ class CompatibilityTest {
 
     static Stream<Arguments> jars() {
         List<Arguments> jars = new ArrayList<>();
-        for (Jdk jdk : Jdk.all()) {
+        for (Jdk jdk : TestJdks.all()) {
             for (Library library : Library.selected()) {
                 if (!library.hasSuite()) {
                     jars.add(Arguments.of(jdk, library));

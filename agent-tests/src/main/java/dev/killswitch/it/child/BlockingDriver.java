@@ -3,10 +3,7 @@ package dev.killswitch.it.child;
 import dev.killswitch.KillHandle;
 import dev.killswitch.Killswitch;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,46 +28,16 @@ public final class BlockingDriver {
     public static void main(String[] args) throws Exception {
         BlockingDriver driver = new BlockingDriver();
         Report.line("READY", Map.of("active", Killswitch.isActive()));
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-            String[] cmd = line.trim().split(" ", 3);
-            try {
-                switch (cmd[0]) {
-                    case "CONTROL":
-                        driver.control();
-                        break;
-                    case "BLOCK":
-                        driver.block(cmd[1].replace('_', ' '), cmd[2]);
-                        break;
-                    case "STATE?":
-                        driver.state();
-                        break;
-                    case "KILL":
-                        driver.kill();
-                        break;
-                    case "MEASURE":
-                        driver.measure(Integer.parseInt(cmd[1]), cmd[2]);
-                        break;
-                    case "MONITOR":
-                        driver.monitor(cmd[1]);
-                        break;
-                    case "MONITOR_KILL":
-                        driver.monitorKill();
-                        break;
-                    case "MONITOR_RELEASE":
-                        driver.monitorRelease();
-                        break;
-                    case "EXIT":
-                        System.exit(0);
-                        break;
-                    default:
-                        throw new IllegalArgumentException(line);
-                }
-            } catch (Throwable t) {
-                Report.line("ERROR", Map.of("command", line, "error", String.valueOf(t)));
-            }
-        }
-        System.exit(0);
+        new CommandLoop(3)
+                .on("CONTROL", cmd -> driver.control())
+                .on("BLOCK", cmd -> driver.block(cmd[1].replace('_', ' '), cmd[2]))
+                .on("STATE?", cmd -> driver.state())
+                .on("KILL", cmd -> driver.kill())
+                .on("MEASURE", cmd -> driver.measure(Integer.parseInt(cmd[1]), cmd[2]))
+                .on("MONITOR", cmd -> driver.monitor(cmd[1]))
+                .on("MONITOR_KILL", cmd -> driver.monitorKill())
+                .on("MONITOR_RELEASE", cmd -> driver.monitorRelease())
+                .run();
     }
 
     @SuppressWarnings("unchecked")

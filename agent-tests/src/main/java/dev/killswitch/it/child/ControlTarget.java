@@ -1,8 +1,5 @@
 package dev.killswitch.it.child;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,34 +20,18 @@ public final class ControlTarget {
 
     public static void main(String[] args) throws Exception {
         Report.line("READY", Map.of("pid", ProcessHandle.current().pid()));
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-            String[] cmd = line.trim().split(" ");
-            try {
-                switch (cmd[0]) {
-                    case "START":
-                        start(cmd[1], cmd[2], cmd[3]);
-                        break;
-                    case "ALIVE?":
-                        Thread t = THREADS.get(cmd[1]);
-                        Report.line("ALIVE", Map.of("name", cmd[1], "alive", t != null && t.isAlive(),
-                                "state", t == null ? "none" : t.getState()));
-                        break;
-                    case "RELEASE":
-                        Class.forName("com.acme.blocking.MonitorCase").getField("release").setBoolean(null, true);
-                        Report.line("RELEASED");
-                        break;
-                    case "EXIT":
-                        System.exit(0);
-                        break;
-                    default:
-                        throw new IllegalArgumentException(line);
-                }
-            } catch (Throwable t) {
-                Report.line("ERROR", Map.of("command", line, "error", String.valueOf(t)));
-            }
-        }
-        System.exit(0);
+        new CommandLoop()
+                .on("START", cmd -> start(cmd[1], cmd[2], cmd[3]))
+                .on("ALIVE?", cmd -> {
+                    Thread t = THREADS.get(cmd[1]);
+                    Report.line("ALIVE", Map.of("name", cmd[1], "alive", t != null && t.isAlive(),
+                            "state", t == null ? "none" : t.getState()));
+                })
+                .on("RELEASE", cmd -> {
+                    Class.forName("com.acme.blocking.MonitorCase").getField("release").setBoolean(null, true);
+                    Report.line("RELEASED");
+                })
+                .run();
     }
 
     @SuppressWarnings("deprecation") // Thread.getId(): threadId() is JDK 19+

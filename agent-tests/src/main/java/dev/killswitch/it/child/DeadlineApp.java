@@ -2,18 +2,15 @@ package dev.killswitch.it.child;
 
 import dev.killswitch.Killswitch;
 
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 /**
  * Runs {@code com.acme.deadline.Jobs} under the deadlines given to the agent, and
@@ -30,35 +27,13 @@ public final class DeadlineApp {
 
     public static void main(String[] args) throws Exception {
         Report.line("READY", Map.of("active", Killswitch.isActive()));
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-            String[] cmd = line.trim().split(" ");
-            try {
-                switch (cmd[0]) {
-                    case "REPORT":
-                        report(Long.parseLong(cmd[1]));
-                        break;
-                    case "CALL":
-                        call(Long.parseLong(cmd[1]), Long.parseLong(cmd[2]));
-                        break;
-                    case "STEP":
-                        Report.line("STEPPED", Map.of("outcome", Class.forName("com.acme.api.DeadlineCaller")
-                                .getMethod("runStep", long.class, long.class).invoke(null, Long.parseLong(cmd[1]), Long.parseLong(cmd[2]))));
-                        break;
-                    case "COUNTERS?":
-                        counters();
-                        break;
-                    case "EXIT":
-                        System.exit(0);
-                        break;
-                    default:
-                        throw new IllegalArgumentException(line);
-                }
-            } catch (Throwable t) {
-                Report.line("ERROR", Map.of("command", line, "error", String.valueOf(t)));
-            }
-        }
-        System.exit(0);
+        new CommandLoop()
+                .on("REPORT", cmd -> report(Long.parseLong(cmd[1])))
+                .on("CALL", cmd -> call(Long.parseLong(cmd[1]), Long.parseLong(cmd[2])))
+                .on("STEP", cmd -> Report.line("STEPPED", Map.of("outcome", Class.forName("com.acme.api.DeadlineCaller")
+                        .getMethod("runStep", long.class, long.class).invoke(null, Long.parseLong(cmd[1]), Long.parseLong(cmd[2])))))
+                .on("COUNTERS?", cmd -> counters())
+                .run();
     }
 
     private static void report(long n) throws Exception {

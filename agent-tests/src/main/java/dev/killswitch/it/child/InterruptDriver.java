@@ -1,9 +1,6 @@
 package dev.killswitch.it.child;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -36,44 +33,18 @@ public final class InterruptDriver {
     public static void main(String[] args) throws Exception {
         InterruptDriver driver = new InterruptDriver();
         Report.line("READY");
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-            String[] cmd = line.trim().split(" ");
-            try {
-                switch (cmd[0]) {
-                    case "START":
-                        driver.start(cmd[1], cmd[2]);
-                        break;
-                    case "CANCEL":
-                        Report.line("CANCELLED", Map.of("cancelled", driver.future.cancel(true)));
-                        break;
-                    case "SHUTDOWN_NOW":
-                        Report.line("SHUT DOWN", Map.of("neverRan", driver.executor.shutdownNow().size()));
-                        break;
-                    case "INTERRUPT":
-                        driver.worker.get().interrupt();
-                        Report.line("INTERRUPTED");
-                        break;
-                    case "STATE?":
-                        driver.state();
-                        break;
-                    case "NEXT":
-                        driver.next(Long.parseLong(cmd[1]));
-                        break;
-                    case "MEASURE":
-                        driver.measure(Integer.parseInt(cmd[1]), cmd[2], cmd.length > 3 ? Long.parseLong(cmd[3]) : 0);
-                        break;
-                    case "EXIT":
-                        System.exit(0);
-                        break;
-                    default:
-                        throw new IllegalArgumentException(line);
-                }
-            } catch (Throwable t) {
-                Report.line("ERROR", Map.of("command", line, "error", String.valueOf(t)));
-            }
-        }
-        System.exit(0);
+        new CommandLoop()
+                .on("START", cmd -> driver.start(cmd[1], cmd[2]))
+                .on("CANCEL", cmd -> Report.line("CANCELLED", Map.of("cancelled", driver.future.cancel(true))))
+                .on("SHUTDOWN_NOW", cmd -> Report.line("SHUT DOWN", Map.of("neverRan", driver.executor.shutdownNow().size())))
+                .on("INTERRUPT", cmd -> {
+                    driver.worker.get().interrupt();
+                    Report.line("INTERRUPTED");
+                })
+                .on("STATE?", cmd -> driver.state())
+                .on("NEXT", cmd -> driver.next(Long.parseLong(cmd[1])))
+                .on("MEASURE", cmd -> driver.measure(Integer.parseInt(cmd[1]), cmd[2], cmd.length > 3 ? Long.parseLong(cmd[3]) : 0))
+                .run();
     }
 
     private void start(String kind, String task) throws Exception {

@@ -2,9 +2,6 @@ package dev.killswitch.it.child;
 
 import com.sun.tools.attach.VirtualMachine;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,67 +43,46 @@ public final class JmxClient {
             Thread.sleep(50);
         }
         Report.line("CONNECTED", Map.of("registered", mbsc.isRegistered(name), "agentClassesVisible", agentClassesVisible));
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-            String[] cmd = line.trim().split(" ", 3);
-            try {
-                switch (cmd[0]) {
-                    case "KILL":
-                        answer(mbsc.invoke(name, "kill", new Object[] {Long.parseLong(cmd[1]), cmd[2]},
-                                new String[] {"long", "java.lang.String"}));
-                        break;
-                    case "ESCALATE":
-                        answer(mbsc.invoke(name, "escalate", new Object[] {Long.parseLong(cmd[1]), cmd[2]},
-                                new String[] {"long", "java.lang.String"}));
-                        break;
-                    case "CANCEL":
-                        answer(mbsc.invoke(name, "cancelKill", new Object[] {Long.parseLong(cmd[1])}, new String[] {"long"}));
-                        break;
-                    case "KILL_BY_NAME":
-                        answer(mbsc.invoke(name, "killByName", new Object[] {cmd[1], cmd[2]},
-                                new String[] {"java.lang.String", "java.lang.String"}));
-                        break;
-                    case "DESCRIBE":
-                        answer(mbsc.invoke(name, "describeThread", new Object[] {Long.parseLong(cmd[1])}, new String[] {"long"}));
-                        break;
-                    case "STATUS":
-                        CompositeData status = (CompositeData) mbsc.invoke(name, "killStatus", new Object[] {Long.parseLong(cmd[1])},
-                                new String[] {"long"});
-                        Map<String, Object> fields = new TreeMap<>();
-                        for (String key : status.getCompositeType().keySet()) {
-                            fields.put(key, status.get(key));
-                        }
-                        Report.line("STATUS", fields);
-                        break;
-                    case "THREADS":
-                        CompositeData[] rows = (CompositeData[]) mbsc.invoke(name, "threads", new Object[0], new String[0]);
-                        for (CompositeData row : rows) {
-                            Report.line("THREAD", Map.of("id", row.get("id"), "name", row.get("name"), "state", row.get("state"),
-                                    "inSelectedCode", row.get("inSelectedCode"), "where", row.get("where")));
-                        }
-                        Report.line("THREADS", Map.of("count", rows.length));
-                        break;
-                    case "ATTRIBUTES":
-                        Map<String, Object> attributes = new LinkedHashMap<>();
-                        for (MBeanAttributeInfo info : mbsc.getMBeanInfo(name).getAttributes()) {
-                            Object value = mbsc.getAttribute(name, info.getName());
-                            attributes.put(info.getName(), value instanceof String[] ? String.join(",", (String[]) value) : value);
-                        }
-                        Report.line("ATTRIBUTES", attributes);
-                        break;
-                    case "EXIT":
-                        connector.close();
-                        vm.detach();
-                        System.exit(0);
-                        break;
-                    default:
-                        throw new IllegalArgumentException(line);
-                }
-            } catch (Exception e) {
-                Report.line("ERROR", Map.of("command", line, "error", String.valueOf(e)));
-            }
-        }
-        System.exit(0);
+        new CommandLoop(3)
+                .on("KILL", cmd -> answer(mbsc.invoke(name, "kill", new Object[] {Long.parseLong(cmd[1]), cmd[2]},
+                        new String[] {"long", "java.lang.String"})))
+                .on("ESCALATE", cmd -> answer(mbsc.invoke(name, "escalate", new Object[] {Long.parseLong(cmd[1]), cmd[2]},
+                        new String[] {"long", "java.lang.String"})))
+                .on("CANCEL", cmd -> answer(mbsc.invoke(name, "cancelKill", new Object[] {Long.parseLong(cmd[1])}, new String[] {"long"})))
+                .on("KILL_BY_NAME", cmd -> answer(mbsc.invoke(name, "killByName", new Object[] {cmd[1], cmd[2]},
+                        new String[] {"java.lang.String", "java.lang.String"})))
+                .on("DESCRIBE", cmd -> answer(mbsc.invoke(name, "describeThread", new Object[] {Long.parseLong(cmd[1])}, new String[] {"long"})))
+                .on("STATUS", cmd -> {
+                    CompositeData status = (CompositeData) mbsc.invoke(name, "killStatus", new Object[] {Long.parseLong(cmd[1])},
+                            new String[] {"long"});
+                    Map<String, Object> fields = new TreeMap<>();
+                    for (String key : status.getCompositeType().keySet()) {
+                        fields.put(key, status.get(key));
+                    }
+                    Report.line("STATUS", fields);
+                })
+                .on("THREADS", cmd -> {
+                    CompositeData[] rows = (CompositeData[]) mbsc.invoke(name, "threads", new Object[0], new String[0]);
+                    for (CompositeData row : rows) {
+                        Report.line("THREAD", Map.of("id", row.get("id"), "name", row.get("name"), "state", row.get("state"),
+                                "inSelectedCode", row.get("inSelectedCode"), "where", row.get("where")));
+                    }
+                    Report.line("THREADS", Map.of("count", rows.length));
+                })
+                .on("ATTRIBUTES", cmd -> {
+                    Map<String, Object> attributes = new LinkedHashMap<>();
+                    for (MBeanAttributeInfo info : mbsc.getMBeanInfo(name).getAttributes()) {
+                        Object value = mbsc.getAttribute(name, info.getName());
+                        attributes.put(info.getName(), value instanceof String[] ? String.join(",", (String[]) value) : value);
+                    }
+                    Report.line("ATTRIBUTES", attributes);
+                })
+                .on("EXIT", cmd -> {
+                    connector.close();
+                    vm.detach();
+                    System.exit(0);
+                })
+                .run();
     }
 
     private static void answer(Object text) {

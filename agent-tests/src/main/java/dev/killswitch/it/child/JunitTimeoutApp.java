@@ -9,10 +9,7 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,15 +51,7 @@ public final class JunitTimeoutApp {
         });
         Report.line("RUN DONE", Map.of("runner", Thread.currentThread().getName()));
 
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-            if (line.trim().equals("THREADS?")) {
-                threads();
-            } else if (line.trim().equals("EXIT")) {
-                break;
-            }
-        }
-        System.exit(0);
+        new CommandLoop().on("THREADS?", cmd -> threads()).run();
     }
 
     private static void threads() throws ReflectiveOperationException {

@@ -5,11 +5,8 @@ import dev.killswitch.KillOption;
 import dev.killswitch.KillStatus;
 import dev.killswitch.Killswitch;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,27 +45,17 @@ public final class SafetyDriver {
     public static void main(String[] args) throws Exception {
         SafetyDriver driver = new SafetyDriver();
         Report.line("READY", Map.of("java", Runtime.version().feature(), "active", Killswitch.isActive()));
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-            String[] cmd = line.trim().split(" ");
-            try {
-                driver.cleanups.getMethod("reset").invoke(null);
-                switch (cmd[0]) {
-                    case "CLEANUP": driver.cleanup(cmd[1], cmd[2]); break;
-                    case "LEAVE": driver.leave(cmd[1], cmd[2]); break;
-                    case "COALESCE": driver.coalesce(cmd[1]); break;
-                    case "IDLE": driver.idle(cmd[1]); break;
-                    case "WAIT": driver.waitForSelected(cmd[1]); break;
-                    case "CANCEL": driver.cancel(); break;
-                    case "SYSTEM": driver.system(); break;
-                    case "OVERFLOW": driver.overflow(cmd[1], cmd[2]); break;
-                    case "EXIT": System.exit(0); break;
-                    default: Report.line("ERROR", Map.of("command", line, "error", "unknown command"));
-                }
-            } catch (Throwable t) {
-                Report.line("ERROR", Map.of("command", line, "error", t.toString()));
-            }
-        }
+        new CommandLoop()
+                .beforeEach(cmd -> driver.cleanups.getMethod("reset").invoke(null))
+                .on("CLEANUP", cmd -> driver.cleanup(cmd[1], cmd[2]))
+                .on("LEAVE", cmd -> driver.leave(cmd[1], cmd[2]))
+                .on("COALESCE", cmd -> driver.coalesce(cmd[1]))
+                .on("IDLE", cmd -> driver.idle(cmd[1]))
+                .on("WAIT", cmd -> driver.waitForSelected(cmd[1]))
+                .on("CANCEL", cmd -> driver.cancel())
+                .on("SYSTEM", cmd -> driver.system())
+                .on("OVERFLOW", cmd -> driver.overflow(cmd[1], cmd[2]))
+                .run();
     }
 
     /** A thread running one fixture method; what it died of. */

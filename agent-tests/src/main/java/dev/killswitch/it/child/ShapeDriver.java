@@ -3,13 +3,10 @@ package dev.killswitch.it.child;
 import dev.killswitch.KillHandle;
 import dev.killswitch.Killswitch;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -41,53 +38,29 @@ public final class ShapeDriver {
     public static void main(String[] args) throws Exception {
         ShapeDriver driver = new ShapeDriver(Path.of(args[0]));
         Report.line("READY", Map.of("java", Runtime.version().feature(), "active", Killswitch.isActive()));
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-            String[] cmd = line.trim().split(" ");
-            try {
-                if (!driver.handle(cmd)) {
-                    break;
-                }
-            } catch (Throwable t) {
-                Report.line("ERROR", Map.of("command", line, "error", t.toString()));
-            }
-        }
-        System.exit(0);
+        driver.commands().run();
     }
 
-    private boolean handle(String[] cmd) throws Exception {
-        switch (cmd[0]) {
-            case "START":
-                current = new Scenario(cmd[1], Loaders.create(cmd[2], fixtures), cmd[3]);
-                current.start();
-                Report.line("STARTED", Map.of("shape", cmd[1]));
-                return true;
-            case "RUNNING?":
-                current.reportRunning();
-                return true;
-            case "KILL":
-                current.kill();
-                return true;
-            case "BYSTANDER?":
-                Report.line("BYSTANDER", Map.of("runs", current.bystanderRuns.get(), "alive", current.bystander.isAlive(),
-                        "died", Report.nameOf(current.bystanderDied.get())));
-                return true;
-            case "STOP":
-                current.stopBystander();
-                return true;
-            case "MEMBERS":
-                Class<?> c = Class.forName(cmd[1], false, Loaders.create(cmd[2], fixtures));
-                Report.line("MEMBERS", Map.of("methods", c.getDeclaredMethods().length + c.getDeclaredConstructors().length,
-                        "fields", c.getDeclaredFields().length));
-                return true;
-            case "PING":
-                Report.line("PONG");
-                return true;
-            case "EXIT":
-                return false;
-            default:
-                throw new IllegalArgumentException("unknown command " + Arrays.toString(cmd));
-        }
+    private CommandLoop commands() {
+        return new CommandLoop()
+                .on("START", cmd -> {
+                    current = new Scenario(cmd[1], Loaders.create(cmd[2], fixtures), cmd[3]);
+                    current.start();
+                    Report.line("STARTED", Map.of("shape", cmd[1]));
+                })
+                .on("RUNNING?", cmd -> current.reportRunning())
+                .on("KILL", cmd -> current.kill())
+                .on("BYSTANDER?", cmd -> {
+                    Report.line("BYSTANDER", Map.of("runs", current.bystanderRuns.get(), "alive", current.bystander.isAlive(),
+                            "died", Report.nameOf(current.bystanderDied.get())));
+                })
+                .on("STOP", cmd -> current.stopBystander())
+                .on("MEMBERS", cmd -> {
+                    Class<?> c = Class.forName(cmd[1], false, Loaders.create(cmd[2], fixtures));
+                    Report.line("MEMBERS", Map.of("methods", c.getDeclaredMethods().length + c.getDeclaredConstructors().length,
+                            "fields", c.getDeclaredFields().length));
+                })
+                .on("PING", cmd -> Report.line("PONG"));
     }
 
     /** One victim and one bystander running the same shape. */

@@ -3,7 +3,7 @@ package dev.killswitch.it.child;
 import dev.killswitch.KillHandle;
 import dev.killswitch.KillStatus;
 import dev.killswitch.Killswitch;
-import dev.killswitch.delivery.KillStats;
+import dev.killswitch.runtime.delivery.KillStats;
 
 import java.io.IOException;
 import java.io.InputStream;

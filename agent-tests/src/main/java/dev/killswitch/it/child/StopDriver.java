@@ -1,10 +1,7 @@
 package dev.killswitch.it.child;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,31 +26,11 @@ public final class StopDriver {
     public static void main(String[] args) throws Exception {
         StopDriver driver = new StopDriver();
         Report.line("READY", Map.of("java", Runtime.version().feature()));
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-            String[] cmd = line.trim().split(" ");
-            try {
-                switch (cmd[0]) {
-                    case "STOP":
-                        driver.stop(cmd[1]);
-                        break;
-                    case "MACHINE":
-                        driver.machine();
-                        break;
-                    case "STATE?":
-                        driver.state();
-                        break;
-                    case "EXIT":
-                        System.exit(0);
-                        break;
-                    default:
-                        throw new IllegalArgumentException(line);
-                }
-            } catch (Throwable t) {
-                Report.line("ERROR", Map.of("command", line, "error", String.valueOf(t)));
-            }
-        }
-        System.exit(0);
+        new CommandLoop()
+                .on("STOP", cmd -> driver.stop(cmd[1]))
+                .on("MACHINE", cmd -> driver.machine())
+                .on("STATE?", cmd -> driver.state())
+                .run();
     }
 
     private void stop(String kase) throws Exception {

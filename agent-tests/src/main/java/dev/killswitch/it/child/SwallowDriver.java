@@ -4,12 +4,9 @@ import dev.killswitch.KillHandle;
 import dev.killswitch.KillOption;
 import dev.killswitch.Killswitch;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,22 +40,10 @@ public final class SwallowDriver {
     public static void main(String[] args) throws Exception {
         SwallowDriver driver = new SwallowDriver();
         Report.line("READY", Map.of("java", Runtime.version().feature(), "active", Killswitch.isActive()));
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-            String[] cmd = line.trim().split(" ");
-            try {
-                if (cmd[0].equals("KILL")) {
-                    driver.kill(cmd[1], cmd[2], Integer.parseInt(cmd[3]));
-                } else if (cmd[0].equals("POOL")) {
-                    driver.pool(cmd[1]);
-                } else if (cmd[0].equals("EXIT")) {
-                    break;
-                }
-            } catch (Throwable t) {
-                Report.line("ERROR", Map.of("command", line, "error", t.toString()));
-            }
-        }
-        System.exit(0);
+        new CommandLoop()
+                .on("KILL", cmd -> driver.kill(cmd[1], cmd[2], Integer.parseInt(cmd[3])))
+                .on("POOL", cmd -> driver.pool(cmd[1]))
+                .run();
     }
 
     private void kill(String scenario, String threads, int mode) throws Exception {

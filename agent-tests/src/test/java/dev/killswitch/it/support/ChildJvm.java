@@ -1,5 +1,7 @@
 package dev.killswitch.it.support;
 
+import dev.killswitch.testsupport.Jdk;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

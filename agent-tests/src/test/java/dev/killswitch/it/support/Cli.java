@@ -1,5 +1,7 @@
 package dev.killswitch.it.support;
 
+import dev.killswitch.testsupport.Jdk;
+
 import java.time.Duration;
 import java.util.List;
 

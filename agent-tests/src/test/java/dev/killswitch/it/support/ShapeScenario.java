@@ -1,6 +1,7 @@
 package dev.killswitch.it.support;
 
 import dev.killswitch.it.child.ShapeDriver;
+import dev.killswitch.testsupport.Jdk;
 
 import java.time.Duration;
 

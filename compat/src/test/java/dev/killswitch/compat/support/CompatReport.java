@@ -1,5 +1,7 @@
 package dev.killswitch.compat.support;
 
+import dev.killswitch.testsupport.Jdk;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.killswitch.compat.support;
 
+import dev.killswitch.testsupport.Jdk;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,0 +1,237 @@
+package dev.killswitch.instrument.killpoints;
+
+import dev.killswitch.instrument.cleanup.CatchBlockExits;
+import dev.killswitch.instrument.cleanup.CleanupRegionMarks;
+import dev.killswitch.runtime.killpoints.KillPointKind;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodTooLargeException;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.MethodNode;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns the bytes of one class into the same class with kill points in every method body. Reads and
+ * writes with ASM without computing frames or loading classes: the constant pool is copied, the
+ * class-file version kept, and nothing but kill points (and the constants they use) is added.
+ */
+public final class KillPointInserter {
+    /** The newest class-file version the bundled ASM reads (72: Java 28). */
+    public static final int NEWEST_CLASS_FILE_VERSION = Opcodes.V28;
+
+    /** What became of one class. */
+    public static final class Result {
+        private final byte[] bytes;
+        private final int classFileVersion;
+        private final String pollStyle;
+        private final int[] killPoints;
+        private final List<String> skippedMethods;
+        private final List<String> uncheckedCatchBlocks;
+        private final Map<String, int[][]> cleanupRegions;
+
+        Result(byte[] bytes, int classFileVersion, String pollStyle, int[] killPoints, List<String> skippedMethods,
+               List<String> uncheckedCatchBlocks, Map<String, int[][]> cleanupRegions) {
+            this.bytes = bytes;
+            this.classFileVersion = classFileVersion;
+            this.pollStyle = pollStyle;
+            this.killPoints = killPoints;
+            this.skippedMethods = List.copyOf(skippedMethods);
+            this.uncheckedCatchBlocks = List.copyOf(uncheckedCatchBlocks);
+            this.cleanupRegions = cleanupRegions;
+        }
+
+        /** The instrumented class file. */
+        public byte[] bytes() {
+            return bytes;
+        }
+
+        /** Major version of the class file, unchanged by instrumentation. */
+        public int classFileVersion() {
+            return classFileVersion;
+        }
+
+        /** How the kill points reach their switch, for messages. */
+        public String pollStyle() {
+            return pollStyle;
+        }
+
+        public int killPoints(KillPointKind kind) {
+            return killPoints[kind.ordinal()];
+        }
+
+        /** Kill points by {@link KillPointKind#ordinal()}. */
+        public int[] killPoints() {
+            return killPoints.clone();
+        }
+
+        public int totalKillPoints() {
+            int n = 0;
+            for (int k : killPoints) {
+                n += k;
+            }
+            return n;
+        }
+
+        /** True if kill points use the switch shared by all class files older than Java 7. */
+        public boolean usesSharedSwitch() {
+            return classFileVersion < Opcodes.V1_7;
+        }
+
+        /** Methods left without kill points because they would exceed the JVM's 64 KB code limit. */
+        public List<String> skippedMethods() {
+            return skippedMethods;
+        }
+
+        /**
+         * Catch blocks (or some of their exits) left without the re-raise check, and why: a kill they
+         * catch is swallowed there, as without the agent.
+         */
+        public List<String> uncheckedCatchBlocks() {
+            return uncheckedCatchBlocks;
+        }
+
+        /**
+         * Where each method's cleanup code is (catch blocks, finally blocks and their copies), by method name and
+         * descriptor, as three arrays: {@code [start, end)} pairs of bytecode offsets in the instrumented code,
+         * the method's line table as {@code [offset, line]} pairs, and the lines that hold cleanup code only.
+         * Methods without cleanup code are absent.
+         */
+        public Map<String, int[][]> cleanupRegions() {
+            return cleanupRegions;
+        }
+    }
+
+    /**
+     * @throws UnsupportedClassVersionError for a class-file version newer than this agent knows
+     * @throws IllegalArgumentException for bytes that are not a class file
+     * @throws RuntimeException from ASM for anything else it cannot write
+     */
+    public Result instrument(byte[] classFile) {
+        if (classFile.length < 10 || (classFile[0] & 0xFF) != 0xCA || (classFile[1] & 0xFF) != 0xFE
+                || (classFile[2] & 0xFF) != 0xBA || (classFile[3] & 0xFF) != 0xBE) {
+            throw new IllegalArgumentException("not a class file (no 0xCAFEBABE header)");
+        }
+        int major = ((classFile[6] & 0xFF) << 8) | (classFile[7] & 0xFF);
+        if (major > NEWEST_CLASS_FILE_VERSION) {
+            throw new UnsupportedClassVersionError("class-file version " + major + " is newer than this agent supports (up to "
+                    + NEWEST_CLASS_FILE_VERSION + ", Java " + (NEWEST_CLASS_FILE_VERSION - 44) + ")");
+        }
+        ClassReader reader = new ClassReader(classFile);
+        boolean[] handlers = MethodsWithHandlers.of(reader);
+        PollStyle style = PollStyle.forClassFileVersion(major);
+        Set<String> skip = new HashSet<>();
+        List<String> skipped = new ArrayList<>();
+        for (;;) {
+            int[] counts = new int[KillPointKind.values().length];
+            List<String> unchecked = new ArrayList<>();
+            Map<String, CleanupRegionMarks> marks = new HashMap<>();
+            ClassWriter writer = new NonLoadingClassWriter(reader);
+            reader.accept(new KillPointClassVisitor(writer, style, skip, handlers, counts, unchecked, marks), 0);
+            try {
+                byte[] bytes = writer.toByteArray();
+                return new Result(bytes, major, style.description(), counts, skipped, unchecked, offsets(marks, unchecked));
+            } catch (MethodTooLargeException e) {
+                // Leave that one method as it was and instrument the rest.
+                String method = e.getMethodName() + e.getDescriptor();
+                if (!skip.add(method)) {
+                    throw e;
+                }
+                skipped.add(method);
+            }
+        }
+    }
+
+    private static Map<String, int[][]> offsets(Map<String, CleanupRegionMarks> marks, List<String> unchecked) {
+        if (marks.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, int[][]> out = new HashMap<>();
+        for (Map.Entry<String, CleanupRegionMarks> e : marks.entrySet()) {
+            CleanupRegionMarks m = e.getValue();
+            int[] offsets = m.offsets();
+            if (offsets != null) {
+                out.put(e.getKey(), new int[][] {offsets, m.lineTable(), m.cleanupOnlyLines()});
+            } else {
+                unchecked.add(e.getKey() + ": over 32 KB of code, so its catch and finally blocks are not known to the runtime"
+                        + " (a kill may land inside them)");
+            }
+        }
+        return out;
+    }
+
+    private static final class KillPointClassVisitor extends ClassVisitor {
+        private final PollStyle style;
+        private final Set<String> skip;
+        private final boolean[] hasHandlers;
+        private final int[] counts;
+        private final List<String> unchecked;
+        private final Map<String, CleanupRegionMarks> marks;
+        private String owner;
+        private int methodIndex;
+
+        KillPointClassVisitor(ClassVisitor next, PollStyle style, Set<String> skip, boolean[] hasHandlers, int[] counts,
+                              List<String> unchecked, Map<String, CleanupRegionMarks> marks) {
+            super(Opcodes.ASM9, next);
+            this.style = style;
+            this.skip = skip;
+            this.hasHandlers = hasHandlers;
+            this.counts = counts;
+            this.unchecked = unchecked;
+            this.marks = marks;
+        }
+
+        @Override
+        public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+            owner = name;
+            super.visit(version, access, name, signature, superName, interfaces);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+            boolean handlers = methodIndex < hasHandlers.length && hasHandlers[methodIndex];
+            methodIndex++;
+            MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+            if (next == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || skip.contains(name + descriptor)) {
+                return next;
+            }
+            MethodVisitor killPoints = new KillPointMethodVisitor(next, style.bind(name), !"<clinit>".equals(name), counts);
+            if (!handlers) {
+                return killPoints;
+            }
+            // Catch blocks need the whole method to find where they end: buffer it, add the checks, replay.
+            return new MethodNode(Opcodes.ASM9, access, name, descriptor, signature, exceptions) {
+                @Override
+                public void visitEnd() {
+                    CatchBlockExits.Outcome outcome = CatchBlockExits.insert(this, owner);
+                    counts[KillPointKind.CATCH_EXIT.ordinal()] += outcome.checks;
+                    unchecked.addAll(outcome.leftAlone);
+                    if (outcome.regions != null) {
+                        marks.put(name + descriptor, outcome.regions);
+                    }
+                    accept(killPoints);
+                }
+            };
+        }
+    }
+
+    /** A writer that never needs to compute frames, and so never loads a class to find a common supertype. */
+    private static final class NonLoadingClassWriter extends ClassWriter {
+        NonLoadingClassWriter(ClassReader reader) {
+            super(reader, 0);
+        }
+
+        @Override
+        protected String getCommonSuperClass(String type1, String type2) {
+            throw new IllegalStateException("a stack-map frame would have to be computed (for " + type1 + " and " + type2
+                    + "); the class is left unchanged rather than load classes to do it");
+        }
+    }
+}

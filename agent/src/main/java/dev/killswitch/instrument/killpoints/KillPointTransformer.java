@@ -1,0 +1,67 @@
+package dev.killswitch.instrument.killpoints;
+
+import dev.killswitch.instrument.AgentTransformer;
+import dev.killswitch.instrument.ClassSelector;
+import dev.killswitch.instrument.TransformReporter;
+import dev.killswitch.runtime.cleanup.CleanupRegions;
+import dev.killswitch.runtime.killpoints.InstrumentedClasses;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * The agent's class-file transformer: selected classes get kill points, every other class is
+ * returned untouched (null) after a name check. It never throws and never loads a class: a class it
+ * cannot handle is loaded as it was, and reported once.
+ */
+public final class KillPointTransformer extends AgentTransformer {
+    private final ClassSelector selector;
+    private final KillPointInserter inserter = new KillPointInserter();
+    private final TransformReporter reporter;
+    private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
+
+    /**
+     * @param instrumentation used only to let named modules read the runtime; may be null where no
+     *        named module is instrumented (tests)
+     */
+    public KillPointTransformer(ClassSelector selector, TransformReporter reporter, Instrumentation instrumentation) {
+        super(instrumentation);
+        this.selector = selector;
+        this.reporter = reporter;
+    }
+
+    @Override
+    protected boolean wants(ClassLoader loader, String className, byte[] classFile) {
+        return selector.selects(className);
+    }
+
+    @Override
+    protected byte[] rewrite(ClassLoader loader, String className, Class<?> classBeingRedefined, byte[] classFile) {
+        String name = className.replace('/', '.');
+        if (busy.get() != null) {
+            reporter.leftUnchanged(name, new IllegalStateException("it was loaded while the agent was transforming another class"));
+            return null;
+        }
+        busy.set(Boolean.TRUE);
+        long start = System.nanoTime();
+        try {
+            KillPointInserter.Result result = inserter.instrument(classFile);
+            if (result.totalKillPoints() == 0) {
+                return null;
+            }
+            if (!result.cleanupRegions().isEmpty() || classBeingRedefined != null) {
+                CleanupRegions.register(loader, name, result.cleanupRegions());
+            }
+            InstrumentedClasses.register(name, result.usesSharedSwitch(), classBeingRedefined != null, result.killPoints(),
+                    System.nanoTime() - start);
+            reporter.instrumented(name, result);
+            return result.bytes();
+        } finally {
+            busy.remove();
+        }
+    }
+
+    @Override
+    protected void leftUnchanged(String className, Throwable why) {
+        reporter.leftUnchanged(className, why);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.killswitch.runtime.delivery;
+
+import dev.killswitch.KillHandle;
+import dev.killswitch.KillStatus;
+import dev.killswitch.runtime.AgentOnly;
+
+/**
+ * The agent's switch for the whole JVM: off until the agent has installed its transformer, so that
+ * the public API answers sensibly in a JVM without the agent (in the manner of a do-nothing facade).
+ */
+public final class KillRuntime {
+    private static final String NOT_LOADED = "the killswitch agent is not running in this JVM"
+            + " (start it with -javaagent:killswitch-agent.jar=include=...)";
+
+    private static volatile boolean active;
+    private static volatile boolean debug;
+    private static volatile String inactiveReason = NOT_LOADED;
+
+    private KillRuntime() {
+    }
+
+    /**
+     * Called by the agent once kill points can be inserted.
+     *
+     * @param debugOutput true to print what the deliverer does for each kill
+     */
+    public static void activate(boolean debugOutput) {
+        AgentOnly.check("switch the killswitch agent on");
+        debug = debugOutput;
+        RuntimeWarmUp.run();
+        active = true;
+    }
+
+    public static boolean debug() {
+        return debug;
+    }
+
+    /** Called by the agent when its configuration was rejected. */
+    public static void disable(String why) {
+        AgentOnly.check("switch the killswitch agent off");
+        inactiveReason = "the killswitch agent is disabled: " + why;
+        active = false;
+    }
+
+    public static boolean isActive() {
+        return active;
+    }
+
+    /** A kill with the default options: see {@link #kill(Thread, String, boolean, boolean)}. */
+    public static KillHandle kill(Thread thread, String reason) {
+        return kill(thread, reason, false, false);
+    }
+
+    /**
+     * The one entry point of every kill: the API, JMX and the command-line tool, stop-shim, interrupt-kills
+     * and deadlines all come here, so one rule decides what may be killed.
+     *
+     * @param escalate land even inside cleanup code; on a thread whose kill is pending, escalates that kill
+     * @param waitForSelectedCode on a thread with no selected code on its stack, wait until it runs some
+     */
+    public static KillHandle kill(Thread thread, String reason, boolean escalate, boolean waitForSelectedCode) {
+        long now = System.nanoTime();
+        if (!active) {
+            return RefusedKill.agentInactive(thread, reason, inactiveReason);
+        }
+        if (!thread.isAlive()) {
+            return RefusedKill.notAlive(thread, reason);
+        }
+        String untouchable = SystemThreads.whyUntouchable(thread);
+        if (untouchable != null) {
+            return RefusedKill.systemThread(thread, reason, untouchable);
+        }
+        KillRequest request = new KillRequest(thread, reason, now, escalate, waitForSelectedCode);
+        if (thread == Thread.currentThread()) {
+            request.presample = thread.getStackTrace(); // a thread killing itself: what it runs now decides, not what it runs later
+        }
+        KillRequest pending;
+        do { // a pending kill cancelled (or landed) meanwhile does not refuse this one
+            pending = PendingKills.addUnlessPending(request);
+        } while (pending != null && pending.status() != KillStatus.PENDING);
+        if (pending != null) {
+            if (escalate && !pending.isEscalated()) {
+                pending.escalate();
+                SwitchArmer.wake();
+                return RefusedKill.escalatedPending(thread, reason, pending);
+            }
+            return RefusedKill.alreadyBeingKilled(thread, reason, pending);
+        }
+        KillStats.REQUESTED.increment();
+        SwitchArmer.submit(request);
+        return request;
+    }
+
+    public static boolean isKillPending(Thread thread) {
+        return PendingKills.find(thread) != null;
+    }
+
+    /** Cancels the pending kill of {@code thread}, if any. */
+    public static boolean cancel(Thread thread) {
+        KillRequest pending = PendingKills.find(thread);
+        return pending != null && pending.cancel();
+    }
+}

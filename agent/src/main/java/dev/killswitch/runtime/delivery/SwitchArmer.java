@@ -1,0 +1,299 @@
+package dev.killswitch.runtime.delivery;
+
+import dev.killswitch.KillHandle;
+import dev.killswitch.KillStatus;
+import dev.killswitch.runtime.blocking.BlockingIo;
+import dev.killswitch.runtime.cleanup.CleanupRegions;
+import dev.killswitch.runtime.cleanup.Unwinding;
+import dev.killswitch.runtime.diagnosis.Diagnosis;
+import dev.killswitch.runtime.diagnosis.MonitorOwners;
+import dev.killswitch.runtime.killpoints.InstrumentedClasses;
+import dev.killswitch.runtime.killpoints.MethodSwitch;
+import dev.killswitch.runtime.killpoints.SwitchRegistry;
+import dev.killswitch.runtime.retrofit.InterruptKills;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one thread that flips switches. Flipping a switch can block while the JVM deoptimises the
+ * code that depends on it (a handshake with every thread), so it never happens in the thread that
+ * asked for the kill.
+ *
+ * <p>For each pending kill it samples the victim's stack. With no selected code on it, the kill ends at
+ * once and nothing is done to the thread (unless the kill was asked to wait for selected code: then it
+ * only samples again, never waking the thread). Otherwise it arms the switches of the selected methods
+ * on the stack (only the innermost at first if the victim is running selected code: one deoptimisation,
+ * usually enough), and only then, if the victim is waiting, interrupts it once so that the wait ends.
+ * It samples again at growing intervals until the kill is settled, then records a delivered kill as
+ * unwinding and releases the switches so that other threads get their fast path back.
+ */
+public final class SwitchArmer implements Runnable {
+    /** Re-sampling backs off from this interval... */
+    private static final long FIRST_RESAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** ...to this one, which bounds how late a kill notices a victim entering new selected methods. */
+    private static final long MAX_RESAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private static final ConcurrentLinkedQueue<KillRequest> INBOX = new ConcurrentLinkedQueue<>();
+    private static volatile Thread thread;
+    /** interrupt-kills=true: only then is InterruptKills loaded and asked for the interrupts it noted. */
+    public static volatile boolean decideInterrupts;
+
+    private final List<KillRequest> active = new ArrayList<>();
+    /** Released switches kept armed for a while (see {@link MethodSwitch}). */
+    private final List<MethodSwitch> lingering = new ArrayList<>();
+
+    private SwitchArmer() {
+    }
+
+    static void submit(KillRequest request) {
+        INBOX.add(request);
+        wake();
+    }
+
+    public static void wake() {
+        Thread t = thread;
+        if (t == null) {
+            t = start();
+        }
+        LockSupport.unpark(t);
+    }
+
+    public static boolean isDelivererThread(Thread t) {
+        return t == thread;
+    }
+
+    private static synchronized Thread start() {
+        if (thread == null) {
+            Thread t = new Thread(new SwitchArmer(), "killswitch-deliverer");
+            t.setDaemon(true);
+            t.setPriority(Thread.MAX_PRIORITY);
+            t.start();
+            thread = t;
+        }
+        return thread;
+    }
+
+    @Override
+    public void run() {
+        boolean reported = false;
+        for (;;) {
+            try {
+                step();
+            } catch (Throwable t) {
+                // Never let the only delivering thread die.
+                if (!reported) {
+                    reported = true;
+                    System.err.println("killswitch: internal error in the deliverer thread (kills continue): " + t);
+                }
+                LockSupport.parkNanos(this, MAX_RESAMPLE_NANOS);
+            }
+        }
+    }
+
+    private void step() {
+        if (decideInterrupts) {
+            InterruptKills.decide(); // interrupts of threads in selected code become requests
+        }
+        for (KillRequest r; (r = INBOX.poll()) != null; ) {
+            active.add(r);
+        }
+        long next = Long.MAX_VALUE;
+        for (Iterator<KillRequest> it = active.iterator(); it.hasNext(); ) {
+            KillRequest request = it.next();
+            if (request.status() == KillStatus.PENDING && !request.thread().isAlive()) {
+                ended(request);
+            }
+            if (request.status() != KillStatus.PENDING) {
+                settled(request);
+                it.remove();
+                continue;
+            }
+            if (System.nanoTime() - request.nextSampleNanos >= 0) {
+                sampleAndArm(request);
+            }
+            next = Math.min(next, request.nextSampleNanos);
+        }
+        long now = System.nanoTime();
+        for (Iterator<MethodSwitch> it = lingering.iterator(); it.hasNext(); ) {
+            MethodSwitch s = it.next();
+            if (s.disarmIfDue(now)) {
+                it.remove();
+            } else {
+                next = Math.min(next, s.disarmAt);
+            }
+        }
+        if (active.isEmpty() && lingering.isEmpty()) {
+            Unwinding.forgetEnded();
+            LockSupport.park(this);
+        } else if (INBOX.isEmpty()) {
+            LockSupport.parkNanos(this, next - System.nanoTime());
+        }
+    }
+
+    /** The thread ended before the kill landed: at the end of another kill's unwinding, or of its own accord. */
+    private static void ended(KillRequest request) {
+        KillHandle other = Unwinding.latestHandleOf(request.thread());
+        if (other != null && other != request && other.isDelivered()) {
+            request.settle(KillStatus.ALREADY_BEING_KILLED, null, other);
+        } else {
+            request.settle(KillStatus.THREAD_ENDED, null, null);
+        }
+    }
+
+    /** Bookkeeping the victim leaves to this thread, so that nothing stands between its decision and its throw. */
+    private void settled(KillRequest request) {
+        if (request.status() == KillStatus.DELIVERED) {
+            request.trimTrace();
+            if (!request.handled) {
+                Unwinding.delivered(request.thread(), request.error(), request); // before it leaves PendingKills: no gap
+            }
+            KillStats.delivered(request.latencyNanos());
+        }
+        PendingKills.remove(request);
+        release(request);
+    }
+
+    private static void sampleAndArm(KillRequest request) {
+        Thread victim = request.thread();
+        long start = System.nanoTime();
+        StackTraceElement[] frames = request.presample != null ? request.presample : victim.getStackTrace();
+        request.presample = null;
+        long sampled = System.nanoTime();
+        boolean first = request.samples == 0;
+        StackTraceElement innermost = null;
+        StackTraceElement outermost = null;
+        for (StackTraceElement frame : frames) {
+            if (InstrumentedClasses.contains(frame.getClassName())) {
+                innermost = innermost == null ? frame : innermost;
+                outermost = frame;
+            }
+        }
+        request.sampled(frames);
+        if (frames.length == 0) {
+            schedule(request); // starting or ending: look again
+            return;
+        }
+        if (innermost == null) {
+            if (!request.waitsForSelectedCode()) {
+                StackTraceElement aim = request.aimedAt;
+                if (aim != null) {
+                    request.workEnded(aim);
+                } else {
+                    request.settle(KillStatus.NOT_IN_SELECTED_CODE, "it had no selected code on its stack (it is "
+                            + Diagnosis.at(frames[0]) + "), so nothing was done to it: it was not interrupted, and the work"
+                            + " it takes up later is not affected (ask with WAIT_FOR_SELECTED_CODE to kill it when it next"
+                            + " runs selected code)", null);
+                }
+                debug(request, "no selected code on its stack: kill ended, nothing done to the thread");
+                return;
+            }
+            request.obstacle("it has no selected code on its stack: the kill waits until it runs some (WAIT_FOR_SELECTED_CODE);"
+                    + " it is not interrupted meanwhile");
+            schedule(request);
+            return;
+        }
+        if (request.aimedAt == null && !request.waitsForSelectedCode() && outermost != null) {
+            request.aimedAt = outermost;
+        }
+        // Running selected code: arm the innermost method only (usually enough). Waiting or in other code: all of them.
+        boolean innermostOnly = first && frames[0] == innermost;
+        List<MethodSwitch> newlyArmed = new ArrayList<>();
+        for (StackTraceElement frame : frames) {
+            if (InstrumentedClasses.contains(frame.getClassName())) {
+                List<MethodSwitch> candidates = Diagnosis.predatesAttach(frame)
+                        ? SwitchRegistry.forClassOf(frame) : SwitchRegistry.forFrame(frame);
+                for (MethodSwitch s : candidates) {
+                    if (!request.armed.contains(s) && !newlyArmed.contains(s)) {
+                        newlyArmed.add(s);
+                    }
+                }
+                if (innermostOnly) {
+                    break;
+                }
+            }
+        }
+        for (MethodSwitch s : newlyArmed) {
+            if (request.status() != KillStatus.PENDING) {
+                break; // delivered meanwhile: arming more would only deoptimise more
+            }
+            s.arm(sampled);
+            request.armed.add(s);
+        }
+        long armed = System.nanoTime();
+        if (KillRuntime.debug() && (first || !newlyArmed.isEmpty())) {
+            debug(request, "sample " + request.samples + " took " + ThreadLabels.micros(sampled - start) + " (" + frames.length
+                    + " frames), arming " + newlyArmed + " took " + ThreadLabels.micros(armed - sampled)
+                    + "; " + ThreadLabels.millis(armed - request.requestedNanos()) + " since the request");
+        }
+        if (request.status() == KillStatus.PENDING && isWaiting(victim, frames)) {
+            wake(request, victim);
+        } else if (request.status() == KillStatus.PENDING && victim.getState() == Thread.State.BLOCKED) {
+            request.obstacle(MonitorOwners.describe(victim)); // nothing can end that wait: say who holds the monitor
+        }
+        schedule(request);
+    }
+
+    /**
+     * Ends the wait of a victim, once its kill's switches are armed (so that the woken thread meets them):
+     * an interrupt, and for waits that ignore interrupts, closing what it waits on. Only after a fresh look at
+     * its stack, since arming may have taken a while: not if the thread left the work the kill is aimed at
+     * (the kill then ends), not while it runs cleanup code the sample can see (a source line that holds cleanup
+     * code only), nor while it may be unwinding from another kill, unless escalated.
+     */
+    private static void wake(KillRequest request, Thread victim) {
+        StackTraceElement[] now = victim.getStackTrace();
+        if (now.length == 0 || !isWaiting(victim, now)) {
+            return;
+        }
+        StackTraceElement aim = request.aimedAt;
+        if (aim != null && !Diagnosis.runs(now, aim.getClassName(), aim.getMethodName())) {
+            request.workEnded(aim);
+            return;
+        }
+        boolean escalated = request.isEscalated();
+        if (!escalated && (CleanupRegions.onCleanupLine(now) || Unwinding.mayBeUnwinding(victim, now))) {
+            return; // the wait of cleanup code is left alone; the kill lands where the cleanup ends
+        }
+        request.interruptThread(true);
+        if (!request.socketClosed) {
+            String closed = BlockingIo.closeWhatBlocks(victim); // waits that ignore interrupts
+            if (closed != null) {
+                request.socketClosed = true;
+                request.obstacle(closed);
+            }
+        }
+    }
+
+    private static void schedule(KillRequest request) {
+        long interval = Math.min(MAX_RESAMPLE_NANOS, FIRST_RESAMPLE_NANOS << Math.min(request.samples - 1, 16));
+        request.nextSampleNanos = System.nanoTime() + interval;
+    }
+
+    private static void debug(KillRequest request, String what) {
+        if (KillRuntime.debug()) {
+            System.err.println("killswitch: kill of " + ThreadLabels.label(request.thread()) + ": " + what);
+        }
+    }
+
+    /** Waiting, timed waiting, or in native code (a channel read, a select): what an interrupt ends. */
+    private static boolean isWaiting(Thread t, StackTraceElement[] frames) {
+        Thread.State state = t.getState();
+        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING
+                || state == Thread.State.RUNNABLE && frames.length > 0 && frames[0].isNativeMethod();
+    }
+
+    private void release(KillRequest request) {
+        long now = System.nanoTime();
+        for (MethodSwitch s : request.armed) {
+            if (s.release(now) && !lingering.contains(s)) {
+                lingering.add(s);
+            }
+        }
+        request.armed.clear();
+    }
+}

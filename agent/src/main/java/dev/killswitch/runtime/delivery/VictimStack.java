@@ -1,0 +1,67 @@
+package dev.killswitch.runtime.delivery;
+
+import dev.killswitch.runtime.cleanup.CleanupRegions;
+import dev.killswitch.runtime.diagnosis.Diagnosis;
+
+import java.util.function.Consumer;
+
+/**
+ * What a thread with a pending kill sees on its own stack when it reaches a kill point: whether some
+ * frame is running cleanup code (a catch or finally block, or a finally copy; see {@link CleanupRegions}),
+ * where a kill must wait, and whether the selected method the kill was aimed at is still on it. Walked
+ * only by a thread whose kill is pending, at a kill point, so it costs nothing to anyone else.
+ */
+public final class VictimStack implements Consumer<StackWalker.StackFrame> {
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    private final String anchorClass;
+    private final String anchorMethod;
+    private int callersToSkip;
+    private boolean pastRuntime;
+    /** The innermost frame running cleanup code, as {@code Class.method(File:line)}, or null. */
+    String cleanup;
+    boolean anchorFound;
+
+    private VictimStack(int callersToSkip, String anchorClass, String anchorMethod) {
+        this.callersToSkip = callersToSkip;
+        this.anchorClass = anchorClass;
+        this.anchorMethod = anchorMethod;
+    }
+
+    /**
+     * Walks the current thread's stack.
+     *
+     * @param callersToSkip frames right below the runtime's own not to look at: 1 where a catch or finally
+     *        block ends (the block being left is not a reason to wait), else 0
+     * @param anchorClass with {@code anchorMethod}, the selected method to look for; null for none
+     */
+    static VictimStack look(int callersToSkip, String anchorClass, String anchorMethod) {
+        VictimStack v = new VictimStack(callersToSkip, anchorClass, anchorMethod);
+        WALKER.forEach(v);
+        return v;
+    }
+
+    @Override
+    public void accept(StackWalker.StackFrame f) {
+        Class<?> type = f.getDeclaringClass();
+        if (!pastRuntime) {
+            if (type.getName().startsWith("dev.killswitch.")) {
+                return; // the runtime's frames, on top
+            }
+            pastRuntime = true;
+        }
+        if (anchorClass != null && !anchorFound && f.getMethodName().equals(anchorMethod) && type.getName().equals(anchorClass)) {
+            anchorFound = true;
+        }
+        if (callersToSkip > 0) {
+            callersToSkip--;
+            return;
+        }
+        if (cleanup == null) {
+            CleanupRegions.Method m = CleanupRegions.of(type, f.getMethodName(), f.getDescriptor());
+            if (m != null && m.contains(f.getByteCodeIndex(), f.getLineNumber())) {
+                cleanup = Diagnosis.frame(f.toStackTraceElement());
+            }
+        }
+    }
+}

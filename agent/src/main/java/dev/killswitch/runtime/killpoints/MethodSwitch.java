@@ -1,0 +1,199 @@
+package dev.killswitch.runtime.killpoints;
+
+import java.lang.invoke.CallSite;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.MutableCallSite;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The switch behind every kill point of one method (of all methods of that name in its class: stack
+ * frames, by which kills are armed, carry no descriptor). Idle, its target is an empty method handle
+ * that the JIT inlines to nothing; armed, its target is {@link KillPoint#check}. A conditional kill point
+ * (before a conditional backward jump) has a call site of its own type, which takes a copy of the jump's
+ * operands; the switch keeps one per type the method uses and flips them together. Flipping it
+ * deoptimises only the compiled code that contains this method, so a kill costs nothing to threads
+ * running other code.
+ *
+ * <p>When to flip back. Each flip deoptimises the method, and the JIT must recompile it; armed, the
+ * method pays an identity check at each kill point. So a switch is disarmed as soon as no kill needs it
+ * (the usual case), unless kills keep coming to it: then it stays armed a while after each release, if
+ * no other thread was seen running it while recent kills were pending, or whoever runs it, if kills
+ * come faster than recompiling can follow.
+ */
+public final class MethodSwitch {
+    static final MethodHandle IDLE = MethodHandles.empty(MethodType.methodType(void.class));
+    private static final MethodHandle CHECK;
+    /** Armed targets of the conditional kill points, one per operand shape (see KillPoint.checkIf). */
+    public static final MethodType[] CONDITIONAL_TYPES = {
+            MethodType.methodType(void.class, int.class, int.class),
+            MethodType.methodType(void.class, int.class, int.class, int.class),
+            MethodType.methodType(void.class, Object.class, int.class),
+            MethodType.methodType(void.class, Object.class, Object.class, int.class),
+            MethodType.methodType(void.class, int.class, String.class)};
+    private static final MethodHandle[] CONDITIONAL_CHECKS = new MethodHandle[CONDITIONAL_TYPES.length];
+    private static final MethodHandle[] CONDITIONAL_IDLE = new MethodHandle[CONDITIONAL_TYPES.length];
+    /** Re-armed within this time of its last release, a switch is busy... */
+    static final long BUSY_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** ...within this time, very busy: recompiling between kills cannot keep up. */
+    static final long VERY_BUSY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** A lingering switch stays armed this long after its last release. */
+    static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Passes of armed kill points by threads with no kill pending, beyond which others run this method. */
+    static final int BYSTANDER_LIMIT = 64;
+    /** Once other threads were seen running it, a switch does not linger for this long. */
+    static final long SHARED_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            CHECK = lookup.findStatic(KillPoint.class, "check", MethodType.methodType(void.class, MethodSwitch.class));
+            for (int i = 0; i < CONDITIONAL_TYPES.length; i++) {
+                String name = CONDITIONAL_TYPES[i].parameterType(1) == String.class ? "checkIfSwitch" : "checkIf";
+                CONDITIONAL_CHECKS[i] = lookup.findStatic(KillPoint.class, name,
+                        CONDITIONAL_TYPES[i].insertParameterTypes(0, MethodSwitch.class));
+                CONDITIONAL_IDLE[i] = MethodHandles.empty(CONDITIONAL_TYPES[i]);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final String className;
+    final String methodName;
+    public final MutableCallSite site = new MutableCallSite(IDLE);
+    final MethodHandle invoker = site.dynamicInvoker();
+    private final MethodHandle armedTarget = MethodHandles.insertArguments(CHECK, 0, this);
+    /** The call sites of conditional kill points by operand shape, made when a method first links one. */
+    private final MutableCallSite[] conditional = new MutableCallSite[CONDITIONAL_TYPES.length];
+    private final MethodHandle[] conditionalArmed = new MethodHandle[CONDITIONAL_TYPES.length];
+
+    /** Written by armed kill points in threads that are not being killed; a hint, so races do not matter. */
+    int bystanderPasses;
+
+    // Touched by the deliverer thread only.
+    /** How many pending kills want this switch armed. */
+    private int armCount;
+    /** Written by the deliverer under this switch's lock; read when a conditional site is made. */
+    private boolean armed;
+    private long releasedAt = Long.MIN_VALUE / 2;
+    private boolean busy;
+    private boolean veryBusy;
+    /** When other threads were last seen running this method while a kill was pending. */
+    private long sharedSeenAt = Long.MIN_VALUE / 2;
+    /** While released but lingering: when to disarm. */
+    public long disarmAt;
+
+    public MethodSwitch(String className, String methodName) {
+        this.className = className;
+        this.methodName = methodName;
+    }
+
+    /** The call site for a kill point of this type: {@code ()V}, or one of the conditional shapes. */
+    public CallSite site(MethodType type) {
+        if (type.parameterCount() == 0) {
+            return site;
+        }
+        for (int i = 0; i < CONDITIONAL_TYPES.length; i++) {
+            if (CONDITIONAL_TYPES[i].equals(type)) {
+                synchronized (this) { // against arm and disarm: a site made while armed starts armed
+                    if (conditional[i] == null) {
+                        conditionalArmed[i] = MethodHandles.insertArguments(CONDITIONAL_CHECKS[i], 0, this);
+                        conditional[i] = new MutableCallSite(armed ? conditionalArmed[i] : CONDITIONAL_IDLE[i]);
+                    }
+                    return conditional[i];
+                }
+            }
+        }
+        throw new IllegalArgumentException("not a kill-point type: " + type);
+    }
+
+    /** Called at an armed kill point by a thread that has no kill pending. */
+    void bystanderPassed() {
+        if (bystanderPasses < BYSTANDER_LIMIT) {
+            bystanderPasses++;
+        }
+    }
+
+    /** A pending kill needs this switch. May block while the JVM deoptimises dependent code. */
+    public void arm(long now) {
+        if (armCount++ == 0) {
+            busy = now - releasedAt < BUSY_WINDOW_NANOS;
+            veryBusy = now - releasedAt < VERY_BUSY_WINDOW_NANOS;
+            // Count bystanders from now until the release: while this kill is pending its victim delivers
+            // rather than counts, so any pass is another thread running this method. (Passes while it
+            // lingered came from threads not yet killed, which may be the next victims.)
+            bystanderPasses = 0;
+            if (!armed) {
+                flip(true);
+            }
+        }
+    }
+
+    /**
+     * A pending kill no longer needs this switch.
+     *
+     * @return true if the switch stays armed for a while and {@link #disarmIfDue} must be called later
+     */
+    public boolean release(long now) {
+        if (armCount == 0 || --armCount > 0) {
+            return false;
+        }
+        releasedAt = now;
+        if (bystanderPasses >= BYSTANDER_LIMIT) {
+            sharedSeenAt = now;
+        }
+        if (shouldLinger(now)) {
+            disarmAt = now + LINGER_NANOS;
+            return true;
+        }
+        disarm();
+        return false;
+    }
+
+    /** @return true once the switch is no longer lingering (disarmed now, or armed again for a kill) */
+    public boolean disarmIfDue(long now) {
+        if (armCount > 0) {
+            return true;
+        }
+        if (now - disarmAt >= 0) {
+            disarm();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * One armed window without bystanders proves little (they may just not have had a CPU), so one with
+     * them keeps the switch from lingering for a while.
+     */
+    private boolean shouldLinger(long now) {
+        return veryBusy || (busy && now - sharedSeenAt > SHARED_MEMORY_NANOS);
+    }
+
+    private void disarm() {
+        if (armed) {
+            flip(false);
+        }
+    }
+
+    private synchronized void flip(boolean on) {
+        armed = on;
+        site.setTarget(on ? armedTarget : IDLE);
+        for (int i = 0; i < conditional.length; i++) {
+            if (conditional[i] != null) {
+                conditional[i].setTarget(on ? conditionalArmed[i] : CONDITIONAL_IDLE[i]);
+            }
+        }
+    }
+
+    boolean isArmed() {
+        return site.getTarget() != IDLE;
+    }
+
+    @Override
+    public String toString() {
+        return className + "." + methodName;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.killswitch.runtime.killpoints;
+
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds the {@link MethodSwitch} of a method: by class and method when a kill point is linked, and by
+ * stack frame (class name and method name) when a kill is armed. Holds no strong reference to any
+ * class, so instrumented classes can still be unloaded.
+ */
+public final class SwitchRegistry {
+
+    /** Shared by all classes older than Java 7, which cannot link a switch of their own. */
+    static final MethodSwitch LEGACY = new MethodSwitch("(class files older than Java 7)", "(all methods)");
+
+    private static final ClassValue<ConcurrentHashMap<String, MethodSwitch>> BY_CLASS = new ClassValue<>() {
+        @Override
+        protected ConcurrentHashMap<String, MethodSwitch> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
+    /** "class.method" to the switches of every overload, in every class loader. */
+    private static final ConcurrentHashMap<String, List<WeakReference<MethodSwitch>>> BY_FRAME = new ConcurrentHashMap<>();
+
+    private SwitchRegistry() {
+    }
+
+    static MethodSwitch forMethod(Class<?> owner, String methodName) {
+        ConcurrentHashMap<String, MethodSwitch> switches = BY_CLASS.get(owner);
+        MethodSwitch existing = switches.get(methodName);
+        if (existing != null) {
+            return existing;
+        }
+        MethodSwitch created = new MethodSwitch(owner.getName(), methodName);
+        existing = switches.putIfAbsent(methodName, created);
+        if (existing != null) {
+            return existing;
+        }
+        String key = frameKey(created.className, methodName);
+        synchronized (BY_FRAME) {
+            List<WeakReference<MethodSwitch>> list = BY_FRAME.get(key);
+            List<WeakReference<MethodSwitch>> next = new ArrayList<>(list == null ? 1 : list.size() + 1);
+            if (list != null) {
+                for (WeakReference<MethodSwitch> ref : list) {
+                    if (ref.get() != null) {
+                        next.add(ref);
+                    }
+                }
+            }
+            next.add(new WeakReference<>(created));
+            BY_FRAME.put(key, next);
+        }
+        return created;
+    }
+
+    /** Every switch that may run the code of {@code frame}. */
+    public static List<MethodSwitch> forFrame(StackTraceElement frame) {
+        String className = frame.getClassName();
+        List<MethodSwitch> switches = new ArrayList<>(2);
+        if (InstrumentedClasses.isLegacy(className)) {
+            switches.add(LEGACY);
+        }
+        List<WeakReference<MethodSwitch>> list = BY_FRAME.get(frameKey(className, frame.getMethodName()));
+        if (list != null) {
+            for (WeakReference<MethodSwitch> ref : list) {
+                MethodSwitch s = ref.get();
+                if (s != null) {
+                    switches.add(s);
+                }
+            }
+        }
+        return switches;
+    }
+
+    /**
+     * Every switch of every method of the frame's class. For a frame that runs a method's code from
+     * before the agent was attached: it has no kill points itself, and the methods of its own class
+     * that it calls are the likeliest place to catch it. A rare, explicit case, so a scan is fine.
+     */
+    public static List<MethodSwitch> forClassOf(StackTraceElement frame) {
+        String prefix = frame.getClassName() + '.';
+        List<MethodSwitch> switches = new ArrayList<>();
+        for (Map.Entry<String, List<WeakReference<MethodSwitch>>> e : BY_FRAME.entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith(prefix) && key.indexOf('.', prefix.length()) < 0) {
+                for (WeakReference<MethodSwitch> ref : e.getValue()) {
+                    MethodSwitch s = ref.get();
+                    if (s != null) {
+                        switches.add(s);
+                    }
+                }
+            }
+        }
+        return switches;
+    }
+
+    /** Number of methods whose kill points have been linked so far. */
+    public static int linkedMethods() {
+        int n = 0;
+        for (List<WeakReference<MethodSwitch>> list : BY_FRAME.values()) {
+            n += list.size();
+        }
+        return n;
+    }
+
+    private static String frameKey(String className, String methodName) {
+        return className + '.' + methodName;
+    }
+}
