@@ -1,8 +1,5 @@
 package dev.killswitch.instrument;
 
-import dev.killswitch.instrument.killpoints.KillPointInserter;
-import dev.killswitch.runtime.killpoints.KillPointKind;
-
 import java.io.PrintStream;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,21 +17,20 @@ public final class TransformReporter {
         this.out = out;
     }
 
-    public void instrumented(String className, KillPointInserter.Result result) {
-        for (String method : result.skippedMethods()) {
-            once(className + "." + method, "killswitch: " + className + "." + method
-                    + " left without kill points: with them its code would exceed the JVM's 64 KB limit");
-        }
-        if (debug) {
-            for (String block : result.uncheckedCatchBlocks()) {
-                out.println("killswitch: " + className + ": catch block not checked, a kill it catches stays caught: " + block);
-            }
-            out.println("killswitch: instrumented " + className + ": "
-                    + result.killPoints(KillPointKind.BACK_EDGE) + " back-edge, "
-                    + result.killPoints(KillPointKind.METHOD_ENTRY) + " method-entry kill points, "
-                    + result.killPoints(KillPointKind.BLOCKING_CALL) + " blocking calls, "
-                    + result.killPoints(KillPointKind.CATCH_EXIT) + " catch- and finally-block exits"
-                    + " (class file " + result.classFileVersion() + ", " + result.pollStyle() + ")");
+    /** True with debug=true: then each class changed is reported. */
+    public boolean debug() {
+        return debug;
+    }
+
+    /** Prints a line of debug output. */
+    public void debugLine(String line) {
+        out.println(line);
+    }
+
+    /** Prints {@code message} the first time {@code key} is reported. */
+    public void once(String key, String message) {
+        if (reported.add(key)) {
+            out.println(message);
         }
     }
 
@@ -46,12 +42,6 @@ public final class TransformReporter {
     /** Classes the transformer selected but could not instrument. */
     public long leftUnchangedCount() {
         return leftUnchanged.get();
-    }
-
-    private void once(String key, String message) {
-        if (reported.add(key)) {
-            out.println(message);
-        }
     }
 
     private static String describe(Throwable t) {

@@ -1,14 +1,12 @@
 package dev.killswitch.runtime;
 
-import dev.killswitch.runtime.delivery.KillRuntime;
-
 import java.lang.instrument.Instrumentation;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
  * Keeps the runtime's switches for the agent. The runtime is public on the bootstrap path, so that
- * instrumented classes in every loader reach it; any class could call, say, {@link KillRuntime#disable}.
+ * instrumented classes in every loader reach it; any class could call, say, {@code KillRuntime.disable}.
  * The methods that change the agent's state (switching it on or off, registering what the transformer
  * did, configuring retrofits) therefore ask here who called them: only the agent's own loader, which
  * proved itself with the JVM's {@link Instrumentation}, and the runtime itself may. An application

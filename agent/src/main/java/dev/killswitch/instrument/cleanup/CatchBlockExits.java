@@ -1,10 +1,10 @@
 package dev.killswitch.instrument.cleanup;
 
+import dev.killswitch.instrument.flow.ConditionalJumps;
 import dev.killswitch.instrument.flow.MethodGraph;
-import dev.killswitch.instrument.killpoints.ConditionalJumps;
-import dev.killswitch.instrument.killpoints.PollStyle;
 import dev.killswitch.runtime.cleanup.BlockEnds;
 import dev.killswitch.runtime.killpoints.JumpConditions;
+import dev.killswitch.runtime.killpoints.KillPoint;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.InsnList;
@@ -55,7 +55,7 @@ public final class CatchBlockExits {
     private static final int WHEN_NOT_TAKEN = JumpConditions.WHEN_NOT_TAKEN;
     private static final int NESTED = BlockEnds.NESTED;
 
-    private static final String RUNTIME = PollStyle.RUNTIME;
+    private static final String RUNTIME = KillPoint.class.getName().replace('.', '/');
     private static final String THROWABLE = "Ljava/lang/Throwable;";
 
     private final MethodGraph graph;

@@ -1,6 +1,5 @@
 package dev.killswitch.instrument.flow;
 
-import dev.killswitch.instrument.killpoints.ConditionalJumps;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;

@@ -5,6 +5,7 @@ import dev.killswitch.instrument.ClassSelector;
 import dev.killswitch.instrument.TransformReporter;
 import dev.killswitch.runtime.cleanup.CleanupRegions;
 import dev.killswitch.runtime.killpoints.InstrumentedClasses;
+import dev.killswitch.runtime.killpoints.KillPointKind;
 
 import java.lang.instrument.Instrumentation;
 
@@ -53,7 +54,7 @@ public final class KillPointTransformer extends AgentTransformer {
             }
             InstrumentedClasses.register(name, result.usesSharedSwitch(), classBeingRedefined != null, result.killPoints(),
                     System.nanoTime() - start);
-            reporter.instrumented(name, result);
+            report(name, result);
             return result.bytes();
         } finally {
             busy.remove();
@@ -63,5 +64,23 @@ public final class KillPointTransformer extends AgentTransformer {
     @Override
     protected void leftUnchanged(String className, Throwable why) {
         reporter.leftUnchanged(className, why);
+    }
+
+    private void report(String className, KillPointInserter.Result result) {
+        for (String method : result.skippedMethods()) {
+            reporter.once(className + "." + method, "killswitch: " + className + "." + method
+                    + " left without kill points: with them its code would exceed the JVM's 64 KB limit");
+        }
+        if (reporter.debug()) {
+            for (String block : result.uncheckedCatchBlocks()) {
+                reporter.debugLine("killswitch: " + className + ": catch block not checked, a kill it catches stays caught: " + block);
+            }
+            reporter.debugLine("killswitch: instrumented " + className + ": "
+                    + result.killPoints(KillPointKind.BACK_EDGE) + " back-edge, "
+                    + result.killPoints(KillPointKind.METHOD_ENTRY) + " method-entry kill points, "
+                    + result.killPoints(KillPointKind.BLOCKING_CALL) + " blocking calls, "
+                    + result.killPoints(KillPointKind.CATCH_EXIT) + " catch- and finally-block exits"
+                    + " (class file " + result.classFileVersion() + ", " + result.pollStyle() + ")");
+        }
     }
 }

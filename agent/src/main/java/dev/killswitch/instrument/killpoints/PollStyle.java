@@ -1,5 +1,6 @@
 package dev.killswitch.instrument.killpoints;
 
+import dev.killswitch.instrument.flow.ConditionalJumps;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;

@@ -1,7 +1,6 @@
 package dev.killswitch.runtime.cleanup;
 
 import dev.killswitch.runtime.AgentOnly;
-import dev.killswitch.runtime.delivery.VictimStack;
 
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -15,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Where the cleanup code of each instrumented method is: its catch blocks, finally blocks and the copies
  * of finally blocks on normal paths, as bytecode offsets, recorded by the transformer
  * ({@code dev.killswitch.instrument.cleanup.CleanupRegionMarks}). A kill does not land while any frame on the
- * victim's stack is in such code (see {@link VictimStack}). Only methods with handlers have entries; no
+ * victim's stack is in such code (see {@code delivery.VictimStack}). Only methods with handlers have entries; no
  * class is held strongly, so instrumented classes can still be unloaded.
  */
 public final class CleanupRegions {

@@ -10,7 +10,6 @@ import dev.killswitch.runtime.diagnosis.MonitorOwners;
 import dev.killswitch.runtime.killpoints.InstrumentedClasses;
 import dev.killswitch.runtime.killpoints.MethodSwitch;
 import dev.killswitch.runtime.killpoints.SwitchRegistry;
-import dev.killswitch.runtime.retrofit.InterruptKills;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -40,8 +39,11 @@ public final class SwitchArmer implements Runnable {
 
     private static final ConcurrentLinkedQueue<KillRequest> INBOX = new ConcurrentLinkedQueue<>();
     private static volatile Thread thread;
-    /** interrupt-kills=true: only then is InterruptKills loaded and asked for the interrupts it noted. */
-    public static volatile boolean decideInterrupts;
+    /**
+     * interrupt-kills=true: what turns the interrupts it noted into requests, set by that retrofit when it is
+     * switched on (so that this core does not depend on it); null otherwise.
+     */
+    public static volatile Runnable interruptDecider;
 
     private final List<KillRequest> active = new ArrayList<>();
     /** Released switches kept armed for a while (see {@link MethodSwitch}). */
@@ -96,8 +98,9 @@ public final class SwitchArmer implements Runnable {
     }
 
     private void step() {
-        if (decideInterrupts) {
-            InterruptKills.decide(); // interrupts of threads in selected code become requests
+        Runnable decider = interruptDecider;
+        if (decider != null) {
+            decider.run(); // interrupts of threads in selected code become requests
         }
         for (KillRequest r; (r = INBOX.poll()) != null; ) {
             active.add(r);

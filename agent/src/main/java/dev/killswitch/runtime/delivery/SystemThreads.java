@@ -1,7 +1,5 @@
 package dev.killswitch.runtime.delivery;
 
-import dev.killswitch.runtime.retrofit.DeadlineWatchdog;
-
 /**
  * The one rule, for every way of asking for a kill (the API, JMX, the command-line tool, stop-shim,
  * interrupt-kills), of which threads are never killed: the agent's own threads and the JVM's system
@@ -15,7 +13,8 @@ public final class SystemThreads {
 
     /** Why {@code t} is never killed, or null if it may be. */
     public static String whyUntouchable(Thread t) {
-        if (SwitchArmer.isDelivererThread(t) || DeadlineWatchdog.isWatchdogThread(t) || t.getName().startsWith("killswitch-")) {
+        // The agent's threads are all named killswitch-... (the deliverer, the deadline watchdog, the GC hint).
+        if (SwitchArmer.isDelivererThread(t) || t.getName().startsWith("killswitch-")) {
             return "one of the agent's own threads";
         }
         ThreadGroup group = t.getThreadGroup();

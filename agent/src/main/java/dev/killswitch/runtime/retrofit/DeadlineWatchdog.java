@@ -51,10 +51,6 @@ public final class DeadlineWatchdog implements Runnable {
         LockSupport.unpark(t);
     }
 
-    public static boolean isWatchdogThread(Thread t) {
-        return t == thread;
-    }
-
     private static synchronized Thread start() {
         if (thread == null) {
             Thread t = new Thread(new DeadlineWatchdog(), "killswitch-watchdog");

@@ -34,7 +34,7 @@ public final class InterruptKills {
     public static void enable() {
         AgentOnly.check("turn interrupts into kills");
         enabled = true;
-        SwitchArmer.decideInterrupts = true;
+        SwitchArmer.interruptDecider = Decider.INSTANCE;
         SwitchArmer.wake();
     }
 
@@ -99,6 +99,16 @@ public final class InterruptKills {
         Interrupt(Thread target, Thread interrupter) {
             this.target = target;
             this.interrupter = interrupter;
+        }
+    }
+
+    /** What the arming thread runs at each step (a class, as the runtime's other callbacks are). */
+    private static final class Decider implements Runnable {
+        static final Decider INSTANCE = new Decider();
+
+        @Override
+        public void run() {
+            decide();
         }
     }
 }

@@ -126,8 +126,9 @@ class DeadlinesRuntimeTest {
     @Test
     void withoutKillPointsInsideTheKillLandsWhenTheMethodReturns() throws Exception {
         Class<?> jobs = load(false); // deadline wrapper only: no kill point anywhere in the class
-        Run run = Run.start("no-kill-points", () -> invoke(jobs, "report", new Class<?>[] {long.class}, 1_000_000_000L));
-        ThreadKilledError e = assertInstanceOf(ThreadKilledError.class, run.awaitEnd());
+        // 200 million volatile writes: well over the 150 ms budget anywhere, and done in seconds even on a loaded machine.
+        Run run = Run.start("no-kill-points", () -> invoke(jobs, "report", new Class<?>[] {long.class}, 200_000_000L));
+        ThreadKilledError e = assertInstanceOf(ThreadKilledError.class, run.awaitEnd(Duration.ofSeconds(60)));
         StackTraceElement at = e.getStackTrace()[0];
         assertEquals("com.acme.deadline.Jobs.report", at.getClassName() + "." + at.getMethodName(), "killed as it leaves: " + at);
     }
@@ -211,7 +212,11 @@ class DeadlinesRuntimeTest {
         }
 
         Throwable awaitEnd() throws InterruptedException {
-            thread.join(WAIT.toMillis());
+            return awaitEnd(WAIT);
+        }
+
+        Throwable awaitEnd(Duration wait) throws InterruptedException {
+            thread.join(wait.toMillis());
             assertFalse(thread.isAlive(), thread.getName() + " still runs");
             return ended.get();
         }

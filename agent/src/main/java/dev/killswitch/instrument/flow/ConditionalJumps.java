@@ -1,4 +1,4 @@
-package dev.killswitch.instrument.killpoints;
+package dev.killswitch.instrument.flow;
 
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
@@ -78,7 +78,7 @@ public final class ConditionalJumps {
         return out;
     }
 
-    static int[] tableKeys(int min, int count) {
+    public static int[] tableKeys(int min, int count) {
         int[] keys = new int[count];
         for (int k = 0; k < count; k++) {
             keys[k] = min + k;
