@@ -1,20 +1,15 @@
 package dev.killswitch.agent;
 
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.MethodVisitor;
-import org.objectweb.asm.Opcodes;
-
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -48,8 +43,24 @@ public final class BootInjector {
         instrumentation.redefineModule(Object.class.getModule(), Set.of(),
                 Map.of("jdk.internal.misc", Set.of(BootInjector.class.getModule())), Map.of(), Set.of(), Map.of());
         BiConsumer<String, byte[]> definer = definer();
-        for (Map.Entry<String, byte[]> c : supertypesFirst(classes).entrySet()) {
-            definer.accept(c.getKey().replace('/', '.'), c.getValue());
+        // Supertypes first: a class whose superclass or interface is not defined yet is not defined, and waits
+        // for the next round (the runtime's hierarchy is two or three deep).
+        Map<String, byte[]> left = new LinkedHashMap<>(classes);
+        while (!left.isEmpty()) {
+            Throwable failure = null;
+            for (Iterator<Map.Entry<String, byte[]>> it = left.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, byte[]> c = it.next();
+                try {
+                    definer.accept(c.getKey().replace('/', '.'), c.getValue());
+                    it.remove();
+                } catch (NoClassDefFoundError notYet) {
+                    failure = notYet;
+                }
+            }
+            if (failure != null && left.size() == classes.size()) {
+                throw new IllegalStateException("no class of the runtime could be defined", failure);
+            }
+            classes = new LinkedHashMap<>(left);
         }
     }
 
@@ -69,66 +80,90 @@ public final class BootInjector {
         return classes;
     }
 
-    /** The classes in an order where each comes after its superclass and interfaces among them. */
-    static Map<String, byte[]> supertypesFirst(Map<String, byte[]> classes) {
-        Map<String, byte[]> ordered = new LinkedHashMap<>();
-        Set<String> visiting = new HashSet<>();
-        for (String name : classes.keySet()) {
-            visit(name, classes, ordered, visiting);
-        }
-        return ordered;
-    }
-
-    private static void visit(String name, Map<String, byte[]> classes, Map<String, byte[]> ordered, Set<String> visiting) {
-        if (ordered.containsKey(name) || !classes.containsKey(name) || !visiting.add(name)) {
-            return;
-        }
-        ClassReader reader = new ClassReader(classes.get(name));
-        List<String> supertypes = new ArrayList<>();
-        if (reader.getSuperName() != null) {
-            supertypes.add(reader.getSuperName());
-        }
-        Collections.addAll(supertypes, reader.getInterfaces());
-        for (String s : supertypes) {
-            visit(s, classes, ordered, visiting);
-        }
-        ordered.put(name, classes.get(name));
-    }
-
-    /** {@code (name, bytes) -> Unsafe.getUnsafe().defineClass(name, bytes, 0, bytes.length, null, null)}, linked directly. */
+    /**
+     * {@code (name, bytes) -> Unsafe.getUnsafe().defineClass(name, bytes, 0, bytes.length, null, null)}, linked
+     * directly. Its class file is written out here (javac will not compile a call into jdk.internal.misc
+     * for --release 17, and the bytecode library is not loaded for so little).
+     */
     @SuppressWarnings("unchecked")
     private static BiConsumer<String, byte[]> definer() throws Exception {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        cw.visit(Opcodes.V11, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, DEFINER, null, "java/lang/Object",
-                new String[] {"java/util/function/BiConsumer"});
-        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
-        init.visitCode();
-        init.visitVarInsn(Opcodes.ALOAD, 0);
-        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
-        init.visitInsn(Opcodes.RETURN);
-        init.visitMaxs(0, 0);
-        init.visitEnd();
-        MethodVisitor accept = cw.visitMethod(Opcodes.ACC_PUBLIC, "accept", "(Ljava/lang/Object;Ljava/lang/Object;)V", null, null);
-        accept.visitCode();
-        accept.visitMethodInsn(Opcodes.INVOKESTATIC, "jdk/internal/misc/Unsafe", "getUnsafe", "()Ljdk/internal/misc/Unsafe;", false);
-        accept.visitVarInsn(Opcodes.ALOAD, 1);
-        accept.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/String");
-        accept.visitVarInsn(Opcodes.ALOAD, 2);
-        accept.visitTypeInsn(Opcodes.CHECKCAST, "[B");
-        accept.visitInsn(Opcodes.ICONST_0);
-        accept.visitVarInsn(Opcodes.ALOAD, 2);
-        accept.visitTypeInsn(Opcodes.CHECKCAST, "[B");
-        accept.visitInsn(Opcodes.ARRAYLENGTH);
-        accept.visitInsn(Opcodes.ACONST_NULL);
-        accept.visitInsn(Opcodes.ACONST_NULL);
-        accept.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "jdk/internal/misc/Unsafe", "defineClass",
-                "(Ljava/lang/String;[BIILjava/lang/ClassLoader;Ljava/security/ProtectionDomain;)Ljava/lang/Class;", false);
-        accept.visitInsn(Opcodes.POP);
-        accept.visitInsn(Opcodes.RETURN);
-        accept.visitMaxs(0, 0);
-        accept.visitEnd();
-        cw.visitEnd();
-        Class<?> definer = MethodHandles.lookup().defineClass(cw.toByteArray());
+        Class<?> definer = MethodHandles.lookup().defineClass(definerClassFile());
         return (BiConsumer<String, byte[]>) definer.getDeclaredConstructor().newInstance();
+    }
+
+    static byte[] definerClassFile() throws IOException {
+        String[] utf8 = {DEFINER, "java/lang/Object", "java/util/function/BiConsumer", "<init>", "()V",
+            "jdk/internal/misc/Unsafe", "getUnsafe", "()Ljdk/internal/misc/Unsafe;", "java/lang/String", "[B", "defineClass",
+            "(Ljava/lang/String;[BIILjava/lang/ClassLoader;Ljava/security/ProtectionDomain;)Ljava/lang/Class;",
+            "accept", "(Ljava/lang/Object;Ljava/lang/Object;)V", "Code"};
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(0xCAFEBABE);
+        out.writeShort(0);
+        out.writeShort(55); // Java 11: straight-line code needs no stack map frames
+        // Constant pool: the 15 strings (#1-#15), six classes (#16-#21), three method references (#22-#27).
+        out.writeShort(28);
+        for (String s : utf8) {
+            out.writeByte(1);
+            out.writeUTF(s);
+        }
+        int thisClass = 16;
+        int object = 17;
+        int biConsumer = 18;
+        int unsafe = 19;
+        int string = 20;
+        int byteArray = 21;
+        for (int name : new int[] {1, 2, 3, 6, 9, 10}) {
+            out.writeByte(7); // Class
+            out.writeShort(name);
+        }
+        int objectInit = 22;
+        int getUnsafe = 23;
+        int defineClass = 24;
+        int[][] methods = {{object, 4, 5}, {unsafe, 7, 8}, {unsafe, 11, 12}};
+        for (int i = 0; i < methods.length; i++) {
+            out.writeByte(10); // Methodref, to the NameAndType after the three of them
+            out.writeShort(methods[i][0]);
+            out.writeShort(25 + i);
+        }
+        for (int[] m : methods) {
+            out.writeByte(12); // NameAndType
+            out.writeShort(m[1]);
+            out.writeShort(m[2]);
+        }
+        out.writeShort(0x0030); // final, super
+        out.writeShort(thisClass);
+        out.writeShort(object);
+        out.writeShort(1);
+        out.writeShort(biConsumer);
+        out.writeShort(0); // fields
+        out.writeShort(2); // methods
+        method(out, 4, 5, 1, 1, new byte[] {0x2a, (byte) 0xb7, 0, (byte) objectInit, (byte) 0xb1});
+        method(out, 13, 14, 7, 3, new byte[] {
+            (byte) 0xb8, 0, (byte) getUnsafe,      // invokestatic Unsafe.getUnsafe
+            0x2b, (byte) 0xc0, 0, (byte) string,   // aload_1, checkcast String
+            0x2c, (byte) 0xc0, 0, (byte) byteArray, // aload_2, checkcast byte[]
+            0x03,                                  // iconst_0
+            0x2c, (byte) 0xc0, 0, (byte) byteArray, (byte) 0xbe, // aload_2, checkcast byte[], arraylength
+            0x01, 0x01,                            // null loader (the boot loader), null protection domain
+            (byte) 0xb6, 0, (byte) defineClass,    // invokevirtual Unsafe.defineClass
+            0x57, (byte) 0xb1});                   // pop, return
+        out.writeShort(0); // attributes
+        return bytes.toByteArray();
+    }
+
+    private static void method(DataOutputStream out, int name, int type, int maxStack, int maxLocals, byte[] code) throws IOException {
+        out.writeShort(0x0001); // public
+        out.writeShort(name);
+        out.writeShort(type);
+        out.writeShort(1);
+        out.writeShort(15); // "Code"
+        out.writeInt(2 + 2 + 4 + code.length + 2 + 2);
+        out.writeShort(maxStack);
+        out.writeShort(maxLocals);
+        out.writeInt(code.length);
+        out.write(code);
+        out.writeShort(0); // exception table
+        out.writeShort(0); // attributes
     }
 }

@@ -1,8 +1,6 @@
 package dev.killswitch.runtime;
 
 import java.lang.instrument.Instrumentation;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * Keeps the runtime's switches for the agent. The runtime is public on the bootstrap path, so that
@@ -13,7 +11,11 @@ import java.util.stream.Stream;
  * reaches the agent's state only through the documented API in {@code dev.killswitch}.
  */
 public final class AgentOnly {
-    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    /**
+     * What each guarded method asks, in its own body, for its caller: {@code AgentOnly.check(AgentOnly.CALLER.getCallerClass(), ...)}.
+     * (getCallerClass must be called by the guarded method itself; it is cheap, and needs no stack stream.)
+     */
+    public static final StackWalker CALLER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     /** The agent's own packages; not the API package {@code dev.killswitch} itself. */
     private static final String OWN_PACKAGES = "dev.killswitch.";
 
@@ -33,17 +35,16 @@ public final class AgentOnly {
             throw new IllegalCallerException("only the killswitch agent may do this; it proves itself with the JVM's"
                     + " Instrumentation, and this is " + (instrumentation == null ? "null" : instrumentation.getClass().getName()));
         }
-        agentLoader = WALKER.getCallerClass().getClassLoader();
-        WALKER.walk(CallerOfGuardedMethod.INSTANCE); // now, not in the first class the agent transforms
+        agentLoader = CALLER.getCallerClass().getClassLoader();
     }
 
     /**
-     * Refuses a caller of the method that calls this that is neither the agent nor the runtime.
+     * Refuses a caller that is neither the agent nor the runtime.
      *
+     * @param caller the class that called the guarded method
      * @param what what the refused caller tried, for the message
      */
-    public static void check(String what) {
-        Class<?> caller = WALKER.walk(CallerOfGuardedMethod.INSTANCE);
+    public static void check(Class<?> caller, String what) {
         ClassLoader loader = caller.getClassLoader();
         ClassLoader own = AgentOnly.class.getClassLoader();
         boolean agent = loader != null && loader == agentLoader;
@@ -53,16 +54,6 @@ public final class AgentOnly {
         if (!agent && !runtime) {
             throw new IllegalCallerException(caller.getName() + " may not " + what + ": only the killswitch agent may;"
                     + " applications use dev.killswitch.Killswitch");
-        }
-    }
-
-    /** Frame 0 is {@link #check}, 1 the guarded method, 2 its caller. A class, not a lambda: this runs while the first class is transformed. */
-    private static final class CallerOfGuardedMethod implements Function<Stream<StackWalker.StackFrame>, Class<?>> {
-        static final CallerOfGuardedMethod INSTANCE = new CallerOfGuardedMethod();
-
-        @Override
-        public Class<?> apply(Stream<StackWalker.StackFrame> frames) {
-            return frames.skip(2).findFirst().orElseThrow().getDeclaringClass();
         }
     }
 }

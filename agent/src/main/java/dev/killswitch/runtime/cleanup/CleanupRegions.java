@@ -90,7 +90,7 @@ public final class CleanupRegions {
      * @param regions by method name and descriptor: offsets, line table and cleanup-only lines
      */
     public static void register(ClassLoader loader, String className, Map<String, int[][]> regions) {
-        AgentOnly.check("register cleanup code");
+        AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "register cleanup code");
         Map<String, Method> methods = new HashMap<>();
         for (Map.Entry<String, int[][]> e : regions.entrySet()) {
             int[][] v = e.getValue();

@@ -25,7 +25,7 @@ public final class KillRuntime {
      * @param debugOutput true to print what the deliverer does for each kill
      */
     public static void activate(boolean debugOutput) {
-        AgentOnly.check("switch the killswitch agent on");
+        AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "switch the killswitch agent on");
         debug = debugOutput;
         RuntimeWarmUp.run();
         active = true;
@@ -37,7 +37,7 @@ public final class KillRuntime {
 
     /** Called by the agent when its configuration was rejected. */
     public static void disable(String why) {
-        AgentOnly.check("switch the killswitch agent off");
+        AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "switch the killswitch agent off");
         inactiveReason = "the killswitch agent is disabled: " + why;
         active = false;
     }

@@ -39,7 +39,7 @@ public final class InstrumentedClasses {
      * @param transformNanos time the transformation took
      */
     public static void register(String className, boolean legacy, boolean retransformed, int[] killPoints, long transformNanos) {
-        AgentOnly.check("register an instrumented class");
+        AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "register an instrumented class");
         TRANSFORM_NANOS.add(transformNanos);
         int flags = (legacy ? LEGACY : MODERN) | (retransformed ? RETRANSFORMED : 0);
         Integer old;

@@ -32,7 +32,7 @@ public final class Deadlines {
 
     /** Called by the agent: the configured methods ({@code com.acme.Job.run}) by id, their budgets and how they were written. */
     public static void configure(String[] methodNames, long[] budgetNanos, String[] budgetsAsWritten) {
-        AgentOnly.check("configure deadlines");
+        AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "configure deadlines");
         budgets = budgetNanos.clone();
         budgetTexts = budgetsAsWritten.clone();
         methods = methodNames.clone();

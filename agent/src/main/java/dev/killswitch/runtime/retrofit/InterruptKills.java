@@ -32,7 +32,7 @@ public final class InterruptKills {
 
     /** Called by the agent before it hooks {@code Thread.interrupt()}. Starts the delivering thread now, not in an interrupter. */
     public static void enable() {
-        AgentOnly.check("turn interrupts into kills");
+        AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "turn interrupts into kills");
         enabled = true;
         SwitchArmer.interruptDecider = Decider.INSTANCE;
         SwitchArmer.wake();
