@@ -27,7 +27,7 @@ public final class AgentInstaller {
     }
 
     /**
-     * Called reflectively by {@link KillswitchAgent}, in the agent's class loader.
+     * Called by {@link AgentStart}, in the agent's class loader, once the runtime is on the bootstrap side.
      *
      * @param attached true when loaded into a running JVM: classes already loaded are retransformed
      * @param agentJar the agent jar, for its version

@@ -27,19 +27,15 @@ import java.util.jar.JarFile;
  * generated here, so that the calls link directly rather than through reflection. Every class is defined
  * before any is used, supertypes first: the boot loader cannot look up one that is not defined yet.
  */
-public final class BootInjector {
+final class BootInjector {
     private static final String DEFINER = "dev/killswitch/agent/BootDefiner";
 
     private BootInjector() {
     }
 
-    /**
-     * Called reflectively by {@link KillswitchAgent}, in the agent's class loader.
-     *
-     * @param bootstrapRoot the package root of the runtime, from the manifest
-     */
-    public static void inject(Instrumentation instrumentation, File agentJar, String bootstrapRoot) throws Exception {
-        Map<String, byte[]> classes = bootstrapClasses(agentJar, bootstrapRoot.replace('.', '/') + "/");
+    /** Defines the API and everything under the bootstrap root that the jar's manifest names, in the boot loader. */
+    static void inject(Instrumentation instrumentation, File agentJar) throws Exception {
+        Map<String, byte[]> classes = bootstrapClasses(agentJar);
         instrumentation.redefineModule(Object.class.getModule(), Set.of(),
                 Map.of("jdk.internal.misc", Set.of(BootInjector.class.getModule())), Map.of(), Set.of(), Map.of());
         BiConsumer<String, byte[]> definer = definer();
@@ -64,9 +60,10 @@ public final class BootInjector {
         }
     }
 
-    private static Map<String, byte[]> bootstrapClasses(File agentJar, String rootDir) throws IOException {
+    private static Map<String, byte[]> bootstrapClasses(File agentJar) throws IOException {
         Map<String, byte[]> classes = new LinkedHashMap<>();
         try (JarFile jar = new JarFile(agentJar)) {
+            String rootDir = jar.getManifest().getMainAttributes().getValue(KillswitchAgent.BOOTSTRAP_ROOT).replace('.', '/') + "/";
             for (JarEntry e : Collections.list(jar.entries())) {
                 String name = e.getName();
                 boolean api = name.startsWith("dev/killswitch/") && name.indexOf('/', "dev/killswitch/".length()) < 0;

@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.InvocationTargetException;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -25,10 +24,8 @@ import java.util.jar.Manifest;
  * the application.
  */
 public final class KillswitchAgent {
-    private static final String INSTALLER = "dev.killswitch.agent.AgentInstaller";
+    private static final String START = "dev.killswitch.agent.AgentStart";
     private static final String CLI = "dev.killswitch.cli.KillswitchCli";
-    private static final String INJECTOR = "dev.killswitch.agent.BootInjector";
-    private static final String API = "dev.killswitch.Killswitch";
     private static final String INSTALLER_ENTRY = "dev/killswitch/agent/AgentInstaller.classdata";
     /** The manifest attribute naming the package root of the bootstrap runtime; the build writes it. */
     static final String BOOTSTRAP_ROOT = "Killswitch-Bootstrap-Root";
@@ -56,38 +53,14 @@ public final class KillswitchAgent {
     private static void start(String agentArgs, Instrumentation instrumentation, boolean attached) {
         try {
             File jar = agentJar();
-            AgentClassLoader agentLoader = new AgentClassLoader(jar, null);
-            putRuntimeOnBootstrap(instrumentation, jar, agentLoader);
-            Class.forName(INSTALLER, true, agentLoader)
-                    .getMethod("install", String.class, Instrumentation.class, boolean.class, File.class)
+            ClassLoader agentLoader = new AgentClassLoader(jar, null);
+            // One reflective call into the agent's loader (each costs the JVM method handles of its own on JDK 18+).
+            Class.forName(START, true, agentLoader)
+                    .getMethod("start", String.class, Instrumentation.class, boolean.class, File.class)
                     .invoke(null, agentArgs, instrumentation, attached, jar);
         } catch (Throwable t) {
             // Whatever happens, the application starts.
             System.err.println("killswitch: the agent could not start and instruments nothing: " + t);
-        }
-    }
-
-    /**
-     * Has the boot loader define the public API and the runtime: class by class, so that the JVM keeps
-     * class-data sharing for the application and prints no warning about the bootstrap class path; if that
-     * fails, by appending the jar to the bootstrap search path, as agents commonly do.
-     */
-    private static void putRuntimeOnBootstrap(Instrumentation instrumentation, File jar, AgentClassLoader agentLoader) throws IOException {
-        try {
-            Class.forName(API, false, null);
-            return; // attached again: the runtime is there already
-        } catch (ClassNotFoundException e) {
-            // not yet
-        }
-        try {
-            Class.forName(INJECTOR, true, agentLoader)
-                    .getMethod("inject", Instrumentation.class, File.class, String.class)
-                    .invoke(null, instrumentation, jar, agentLoader.bootstrapRoot);
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            Throwable why = e instanceof InvocationTargetException ? e.getCause() : e;
-            System.err.println("killswitch: could not define the runtime in the boot loader (" + why
-                    + "); the agent jar is appended to the bootstrap class path instead");
-            instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
         }
     }
 
@@ -142,7 +115,7 @@ public final class KillswitchAgent {
 
         private final ProtectionDomain domain;
         private final JarFile jar;
-        final String bootstrapRoot;
+        private final String bootstrapRoot;
 
         /** @param parent null (the bootstrap loader) for the agent, the system loader for the command-line tool */
         AgentClassLoader(File agentJar, ClassLoader parent) throws IOException {
