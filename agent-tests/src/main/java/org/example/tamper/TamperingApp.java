@@ -13,6 +13,8 @@ import dev.killswitch.runtime.retrofit.InterruptKills;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An application that reaches for the runtime's switches, which are public on the bootstrap path: it
@@ -33,6 +35,23 @@ public final class TamperingApp {
         attempt(tries, "deadlines", () -> Deadlines.configure(new String[] {"com.acme.X.y"}, new long[] {1}, new String[] {"1ns"}));
         attempt(tries, "cleanupRegions", () -> CleanupRegions.register(null, "com/acme/X", Map.of()));
         attempt(tries, "instrumentedClasses", () -> InstrumentedClasses.register("com/acme/X", false, false, new int[4], 0));
+        // Through JDK frames, which a caller check must not mistake for the runtime: a method reference run by a
+        // JDK class (the JDK's frame is the caller the guarded method sees).
+        attempt(tries, "disableThroughTheJdk", () -> Optional.of("an application, through Optional").ifPresent(KillRuntime::disable));
+        attempt(tries, "enableThroughAThread", () -> {
+            Thread t = new Thread(InterruptKills::enable);
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            t.setUncaughtExceptionHandler((thread, e) -> failed.set(e));
+            t.start();
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            if (failed.get() instanceof IllegalCallerException) {
+                throw (IllegalCallerException) failed.get();
+            }
+        });
         tries.put("activeAfter", Killswitch.isActive());
         Report.line("TAMPERED", tries);
 

@@ -1,5 +1,6 @@
 package dev.killswitch.it;
 
+import dev.killswitch.it.child.PlainApp;
 import dev.killswitch.it.support.ChildJvm;
 import dev.killswitch.it.support.Paths;
 import dev.killswitch.testsupport.Jdk;
@@ -12,6 +13,8 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Only the agent changes the agent's state. The runtime is public on the bootstrap path, so any
@@ -20,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class AgentStateTest {
     private static final List<String> SWITCHES = List.of("disable", "activate", "interruptKills", "deadlines", "cleanupRegions",
-            "instrumentedClasses");
+            "instrumentedClasses", "disableThroughTheJdk", "enableThroughAThread");
 
     static List<Jdk> jdks() {
         return TestJdks.all();
@@ -54,6 +57,21 @@ class AgentStateTest {
             assertEquals("false", tries.get("activeAfter"), tries.toString());
             // Not a handle that stays PENDING for ever: the kill is refused, and says why.
             assertEquals("AGENT_INACTIVE", child.event("KILL").get("status"), child.describe());
+        }
+    }
+
+    /** A second load of the agent is ignored, and takes nothing from the first: classes loaded later still get kill points. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aSecondLoadOfTheAgentLeavesTheFirstInCharge(Jdk jdk) {
+        try (ChildJvm child = ChildJvm.with(jdk.require()).agentArgs("include=com.acme.**")
+                .jvmArgs("-javaagent:" + Paths.agentJar() + "=include=com.acme.**")
+                .classPath(Paths.fixtures("java17")).main(PlainApp.class).start()) {
+            assertEquals(0, child.awaitExit(Duration.ofSeconds(60)), child.describe());
+            assertTrue(child.agentLines().contains("killswitch: already active in this JVM; the second load of the agent is ignored"),
+                    child.describe());
+            assertEquals("DELIVERED", child.event("KILL").get("status"), child.describe());
+            assertFalse(String.join("\n", child.stderr()).contains("loaded unchanged"), child.describe());
         }
     }
 }

@@ -34,11 +34,11 @@ public final class AgentInstaller {
      */
     public static void install(String agentArgs, Instrumentation instrumentation, boolean attached, File agentJar) {
         PrintStream out = System.err;
-        AgentOnly.admit(instrumentation);
         if (KillRuntime.isActive()) {
             out.println("killswitch: already active in this JVM; the second load of the agent is ignored");
             return;
         }
+        AgentOnly.admit(instrumentation);
         AgentConfig config;
         try {
             config = ConfigLoader.load(agentArgs, System.getProperties(), System.getenv());

@@ -132,6 +132,10 @@ public final class KillswitchAgent {
         @Override
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
             if (!isInternal(name)) {
+                if (getParent() == null && name.startsWith("dev.killswitch.")) {
+                    // The API and the runtime come from the boot loader or not at all: never a second copy from this jar.
+                    return Class.forName(name, false, null);
+                }
                 return super.loadClass(name, resolve);
             }
             synchronized (getClassLoadingLock(name)) {

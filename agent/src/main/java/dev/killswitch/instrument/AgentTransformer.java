@@ -41,11 +41,9 @@ public abstract class AgentTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            byte[] rewritten = rewrite(loader, className, classBeingRedefined, classfileBuffer);
-            if (rewritten != null) {
-                letReadRuntime(module);
-            }
-            return rewritten;
+            // Before the rewriting registers anything: a read edge that turns out not to be needed is harmless.
+            letReadRuntime(module);
+            return rewrite(loader, className, classBeingRedefined, classfileBuffer);
         } catch (Throwable t) {
             leftUnchanged(className.replace('/', '.'), t);
             return null;

@@ -25,8 +25,9 @@ public final class AgentOnly {
     }
 
     /**
-     * The agent's loader introduces itself. Only an agent holds the JVM's own {@code Instrumentation}: a
-     * class of an application cannot make one.
+     * The agent's loader introduces itself; the agent does so only while no agent is active, so that a second
+     * load into the same JVM, which is ignored, takes nothing from the first. Only an agent holds the JVM's own
+     * {@code Instrumentation}: a class of an application cannot make one.
      *
      * @throws IllegalCallerException for anything else
      */
@@ -46,11 +47,14 @@ public final class AgentOnly {
      */
     public static void check(Class<?> caller, String what) {
         ClassLoader loader = caller.getClassLoader();
-        ClassLoader own = AgentOnly.class.getClassLoader();
         boolean agent = loader != null && loader == agentLoader;
-        // Without an agent (unit tests, benchmarks, the API jar on an application's class path) the runtime is
-        // in an ordinary loader, and so may be the transformer, which registers what it did.
-        boolean runtime = loader == own && (own == null || caller.getPackageName().startsWith(OWN_PACKAGES));
+        // The runtime's own classes, in the loader that defined it. Not any class of that loader: the boot loader
+        // is also the JDK's, and a method reference the JDK runs (Optional.ifPresent, a Thread) has a JDK caller.
+        // Without an agent (unit tests, benchmarks, the API jar on a class path) the runtime is in an ordinary
+        // loader with the transformer beside it, which registers what it did.
+        String pkg = caller.getPackageName();
+        boolean runtime = loader == AgentOnly.class.getClassLoader()
+                && (loader == null ? RuntimePackages.isRuntimeClass(caller.getName()) : pkg.startsWith(OWN_PACKAGES));
         if (!agent && !runtime) {
             throw new IllegalCallerException(caller.getName() + " may not " + what + ": only the killswitch agent may;"
                     + " applications use dev.killswitch.Killswitch");
