@@ -1,6 +1,10 @@
 package dev.killswitch.instrument.blocking;
 
+import dev.killswitch.runtime.blocking.BlockingCalls;
+import dev.killswitch.runtime.blocking.BlockingIo;
+import dev.killswitch.runtime.blocking.BlockingSynchronizers;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -14,9 +18,9 @@ import java.util.Map;
  * any receiver type.
  */
 public final class BlockingCallSites {
-    private static final String CALLS = "dev/killswitch/runtime/blocking/BlockingCalls";
-    private static final String SYNCS = "dev/killswitch/runtime/blocking/BlockingSynchronizers";
-    private static final String IO = "dev/killswitch/runtime/blocking/BlockingIo";
+    private static final String CALLS = Type.getInternalName(BlockingCalls.class);
+    private static final String SYNCS = Type.getInternalName(BlockingSynchronizers.class);
+    private static final String IO = Type.getInternalName(BlockingIo.class);
     private static final String JUC = "java/util/concurrent/";
     private static final String LOCKS = "java/util/concurrent/locks/";
     private static final String TIME_UNIT = "Ljava/util/concurrent/TimeUnit;";

@@ -6,6 +6,7 @@ import dev.killswitch.runtime.cleanup.BlockEnds;
 import dev.killswitch.runtime.killpoints.JumpConditions;
 import dev.killswitch.runtime.killpoints.KillPoint;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
@@ -55,7 +56,7 @@ public final class CatchBlockExits {
     private static final int WHEN_NOT_TAKEN = JumpConditions.WHEN_NOT_TAKEN;
     private static final int NESTED = BlockEnds.NESTED;
 
-    private static final String RUNTIME = KillPoint.class.getName().replace('.', '/');
+    private static final String RUNTIME = Type.getInternalName(KillPoint.class);
     private static final String THROWABLE = "Ljava/lang/Throwable;";
 
     private final MethodGraph graph;

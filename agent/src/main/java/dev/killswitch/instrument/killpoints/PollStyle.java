@@ -1,9 +1,11 @@
 package dev.killswitch.instrument.killpoints;
 
 import dev.killswitch.instrument.flow.ConditionalJumps;
+import dev.killswitch.runtime.killpoints.KillPoint;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * The instruction sequence of one kill point, chosen by class-file version. Every form takes and
@@ -31,7 +33,7 @@ public enum PollStyle {
         }
     };
 
-    public static final String RUNTIME = "dev/killswitch/runtime/killpoints/KillPoint";
+    public static final String RUNTIME = Type.getInternalName(KillPoint.class);
     static final Handle BOOTSTRAP = new Handle(Opcodes.H_INVOKESTATIC, RUNTIME, "methodSite",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;",
             false);

@@ -1,8 +1,10 @@
 package dev.killswitch.instrument.retrofit;
 
+import dev.killswitch.runtime.retrofit.Deadlines;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * Wraps one method that has a deadline: {@code Deadlines.enter(id)} before its first instruction,
@@ -12,7 +14,7 @@ import org.objectweb.asm.Opcodes;
  * frame (no locals, the throwable on the stack) is the last frame: no other frame is computed or changed.
  */
 final class DeadlineMethodVisitor extends MethodVisitor {
-    static final String RUNTIME = "dev/killswitch/runtime/retrofit/Deadlines";
+    static final String RUNTIME = Type.getInternalName(Deadlines.class);
 
     private final int id;
     private final boolean hasFrames;

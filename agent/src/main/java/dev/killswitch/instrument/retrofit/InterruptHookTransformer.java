@@ -1,10 +1,12 @@
 package dev.killswitch.instrument.retrofit;
 
+import dev.killswitch.runtime.retrofit.InterruptKills;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 import java.io.PrintStream;
 import java.lang.instrument.ClassFileTransformer;
@@ -20,7 +22,7 @@ import java.util.Set;
 public final class InterruptHookTransformer implements ClassFileTransformer {
     /** The JDK classes that declare {@code interrupt()}. */
     public static final Set<String> HOOKED = Set.of("java/lang/Thread", "java/lang/VirtualThread");
-    static final String RUNTIME = "dev/killswitch/runtime/retrofit/InterruptKills";
+    static final String RUNTIME = Type.getInternalName(InterruptKills.class);
 
     private final PrintStream out;
 

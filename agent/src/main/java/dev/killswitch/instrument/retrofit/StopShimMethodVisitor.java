@@ -1,10 +1,12 @@
 package dev.killswitch.instrument.retrofit;
 
 import dev.killswitch.instrument.ClassSelector;
+import dev.killswitch.runtime.retrofit.StopShim;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * Rewrites the {@code stop()} and {@code stop(Throwable)} calls of one method into calls of
@@ -23,7 +25,7 @@ import org.objectweb.asm.Opcodes;
  * JDK types other than Thread and ThreadGroup are never touched.
  */
 final class StopShimMethodVisitor extends MethodVisitor {
-    static final String RUNTIME = "dev/killswitch/runtime/retrofit/StopShim";
+    static final String RUNTIME = Type.getInternalName(StopShim.class);
     private static final String THREAD = "java/lang/Thread";
     private static final String GROUP = "java/lang/ThreadGroup";
     private static final String NO_ARGS = "()V";
