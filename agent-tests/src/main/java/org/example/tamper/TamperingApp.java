@@ -4,11 +4,14 @@ import dev.killswitch.KillHandle;
 import dev.killswitch.Killswitch;
 import dev.killswitch.it.child.Fixtures;
 import dev.killswitch.it.child.Report;
-import dev.killswitch.runtime.cleanup.CleanupRegions;
 import dev.killswitch.runtime.delivery.KillRuntime;
-import dev.killswitch.runtime.killpoints.InstrumentedClasses;
+import dev.killswitch.runtime.delivery.SwitchArmer;
+import dev.killswitch.runtime.registry.CleanupRegions;
+import dev.killswitch.runtime.registry.InstrumentedClasses;
+import dev.killswitch.runtime.registry.MethodSwitch;
 import dev.killswitch.runtime.retrofit.Deadlines;
 import dev.killswitch.runtime.retrofit.InterruptKills;
+import dev.killswitch.runtime.start.RuntimeStart;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -31,6 +34,10 @@ public final class TamperingApp {
         tries.put("active", Killswitch.isActive());
         attempt(tries, "disable", () -> KillRuntime.disable("an application said so"));
         attempt(tries, "activate", () -> KillRuntime.activate(false));
+        attempt(tries, "start", () -> RuntimeStart.activate(false));
+        attempt(tries, "interruptDecider", () -> SwitchArmer.decideInterruptsWith(null));
+        attempt(tries, "waitCloser", () -> SwitchArmer.closeWaitsWith(null));
+        attempt(tries, "armedTargets", () -> MethodSwitch.armedTargetsAre(null, null));
         attempt(tries, "interruptKills", InterruptKills::enable);
         attempt(tries, "deadlines", () -> Deadlines.configure(new String[] {"com.acme.X.y"}, new long[] {1}, new String[] {"1ns"}));
         attempt(tries, "cleanupRegions", () -> CleanupRegions.register(null, "com/acme/X", Map.of()));

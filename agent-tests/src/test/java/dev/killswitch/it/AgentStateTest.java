@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AgentStateTest {
     private static final List<String> SWITCHES = List.of("disable", "activate", "interruptKills", "deadlines", "cleanupRegions",
-            "instrumentedClasses", "disableThroughTheJdk", "enableThroughAThread");
+            "instrumentedClasses", "disableThroughTheJdk", "enableThroughAThread", "start", "interruptDecider", "waitCloser",
+            "armedTargets");
 
     static List<Jdk> jdks() {
         return TestJdks.all();

@@ -13,6 +13,7 @@ import dev.killswitch.instrument.killpoints.KillPointTransformer;
 import dev.killswitch.instrument.retrofit.RetrofitInstaller;
 import dev.killswitch.runtime.AgentOnly;
 import dev.killswitch.runtime.delivery.KillRuntime;
+import dev.killswitch.runtime.start.RuntimeStart;
 
 import java.io.File;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class AgentInstaller {
         // The retrofits first: the kill-point transformer must see their code to know where cleanup code is.
         RetrofitInstaller.install(config, selector, reporter, instrumentation, attached, out);
         instrumentation.addTransformer(new KillPointTransformer(selector, reporter, instrumentation), true);
-        KillRuntime.activate(config.debug());
+        RuntimeStart.activate(config.debug());
         int retransformed = attached ? Retransformer.retransformLoaded(instrumentation, selector) : 0;
         out.println("killswitch: active, " + config.describe() + " (Java " + System.getProperty("java.version") + ")"
                 + (attached ? "; attached to the running JVM, " + retransformed + " loaded classes instrumented by retransformation" : ""));

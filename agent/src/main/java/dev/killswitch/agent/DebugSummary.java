@@ -1,8 +1,8 @@
 package dev.killswitch.agent;
 
 import dev.killswitch.runtime.delivery.KillStats;
-import dev.killswitch.runtime.killpoints.InstrumentedClasses;
-import dev.killswitch.runtime.killpoints.KillPointKind;
+import dev.killswitch.runtime.registry.InstrumentedClasses;
+import dev.killswitch.runtime.registry.KillPointKind;
 
 import java.util.Locale;
 

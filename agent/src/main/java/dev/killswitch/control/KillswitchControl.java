@@ -8,8 +8,8 @@ import dev.killswitch.runtime.delivery.KillStats;
 import dev.killswitch.runtime.delivery.SystemThreads;
 import dev.killswitch.runtime.delivery.ThreadLabels;
 import dev.killswitch.runtime.diagnosis.Diagnosis;
-import dev.killswitch.runtime.killpoints.InstrumentedClasses;
-import dev.killswitch.runtime.killpoints.KillPointKind;
+import dev.killswitch.runtime.registry.InstrumentedClasses;
+import dev.killswitch.runtime.registry.KillPointKind;
 
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;

@@ -8,16 +8,18 @@
  *
  * <p>Each capability has a room here and one of the same name under {@code dev.killswitch.instrument},
  * where its bytecode is rewritten: {@code killpoints}, {@code cleanup}, {@code blocking}, {@code retrofit};
- * {@code delivery} (how a kill travels) and {@code diagnosis} (why a thread cannot die yet) are runtime only.
+ * {@code registry} (what the transformer recorded), {@code diagnosis} (why a thread cannot die yet), {@code
+ * delivery} (how a kill travels) and {@code start} (switching it all on) are runtime only. The rooms are layers
+ * in that order, the capabilities above {@code delivery}, and none uses a room above it.
  *
  * <p>How a kill travels: {@link dev.killswitch.Killswitch#kill} comes to {@link
  * dev.killswitch.runtime.delivery.KillRuntime#kill}, which records a {@link
  * dev.killswitch.runtime.delivery.KillRequest} and hands it to the {@link
  * dev.killswitch.runtime.delivery.SwitchArmer} thread; that samples the victim's stack and arms the {@link
- * dev.killswitch.runtime.killpoints.MethodSwitch} of each selected method on it. An armed switch makes that
+ * dev.killswitch.runtime.registry.MethodSwitch} of each selected method on it. An armed switch makes that
  * method's kill points call {@link dev.killswitch.runtime.killpoints.KillPoint}, which does nothing in any
  * other thread; in the victim, {@link dev.killswitch.runtime.delivery.Landing} decides whether the kill lands
- * there: not while cleanup code runs ({@link dev.killswitch.runtime.cleanup.CleanupRegions}), in which case
+ * there: not while cleanup code runs ({@link dev.killswitch.runtime.registry.CleanupRegions}), in which case
  * {@link dev.killswitch.runtime.cleanup.BlockEnds}, where catch and finally blocks end, delivers it. Idle
  * switches compile to nothing.
  */

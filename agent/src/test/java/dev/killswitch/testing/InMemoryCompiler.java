@@ -23,7 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** Compiles the test fixtures with the running JDK's javac at a chosen --release, into memory. */
+/**
+ * Compiles the test fixtures with the running JDK's javac at a chosen --release, into memory: each set once per
+ * release in a test JVM, whichever tests ask for it. (The integration tests use the same sources, compiled by the
+ * build of {@code agent-tests}.)
+ */
 public final class InMemoryCompiler {
     public static final Path FIXTURES = Path.of("src", "test", "fixtures");
     private static final Map<String, Map<String, byte[]>> CACHE = new ConcurrentHashMap<>();
@@ -31,9 +35,37 @@ public final class InMemoryCompiler {
     private InMemoryCompiler() {
     }
 
+    /** The sets of fixtures, each a source folder beside the unit tests. */
+    public enum Fixtures {
+        /** Loop shapes, blocking calls, catch blocks, retrofit targets. */
+        SHAPES("fixtures"),
+        /** Old code that calls {@code Thread.stop} (compiles only against the Java 8 API). */
+        STOP("fixtures-stop"),
+        /** Selected code that calls the public API (compiled against the agent's classes). */
+        API("fixtures-api", Path.of("target", "classes")),
+        /** A JUnit 3 suite, compiled against the JUnit 3 jar given. */
+        JUNIT3("fixtures-junit3");
+
+        final Path sources;
+        final Path[] classPath;
+
+        Fixtures(String folder, Path... classPath) {
+            this.sources = Path.of("src", "test", folder);
+            this.classPath = classPath;
+        }
+    }
+
     /** All fixture classes compiled at {@code release}, by binary name. Cached per release. */
     public static Map<String, byte[]> fixtures(int release) {
-        return CACHE.computeIfAbsent("fixtures@" + release, k -> compile(release, sourceFiles(FIXTURES)));
+        return fixtures(Fixtures.SHAPES, release);
+    }
+
+    /** One set of fixtures compiled at {@code release}, against {@code classPath} as well as its own; cached. */
+    public static Map<String, byte[]> fixtures(Fixtures set, int release, Path... classPath) {
+        return CACHE.computeIfAbsent(set + "@" + release, k -> {
+            Path[] all = Stream.concat(Stream.of(set.classPath), Stream.of(classPath)).toArray(Path[]::new);
+            return Map.copyOf(compile(release, sourceFiles(set.sources), all));
+        });
     }
 
     public static Map<String, byte[]> compile(int release, List<Path> sources, Path... classPath) {

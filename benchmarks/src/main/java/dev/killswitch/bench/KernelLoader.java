@@ -5,7 +5,7 @@ import dev.killswitch.config.ConfigException;
 import dev.killswitch.instrument.ClassSelector;
 import dev.killswitch.instrument.TransformReporter;
 import dev.killswitch.instrument.killpoints.KillPointTransformer;
-import dev.killswitch.runtime.delivery.KillRuntime;
+import dev.killswitch.runtime.start.RuntimeStart;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +33,7 @@ final class KernelLoader extends ClassLoader {
     }
 
     static KernelLoader killable() {
-        KillRuntime.activate(false);
+        RuntimeStart.activate(false);
         return new KernelLoader("killable", new KillPointTransformer(
                 new ClassSelector(globs("com.acme.kernels.**", "org.apache.commons.math3.**"), List.of()),
                 new TransformReporter(false, System.err), null));

@@ -5,7 +5,7 @@ import dev.killswitch.instrument.TransformReporter;
 import dev.killswitch.instrument.killpoints.KillPointInserter;
 import dev.killswitch.instrument.killpoints.KillPointTransformer;
 import dev.killswitch.instrument.retrofit.StopShimTransformer;
-import dev.killswitch.runtime.killpoints.KillPointKind;
+import dev.killswitch.runtime.registry.KillPointKind;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package dev.killswitch.bench;
 
-import dev.killswitch.runtime.killpoints.InstrumentedClasses;
+import dev.killswitch.runtime.registry.InstrumentedClasses;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;

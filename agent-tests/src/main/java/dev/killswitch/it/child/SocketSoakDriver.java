@@ -3,6 +3,7 @@ package dev.killswitch.it.child;
 import dev.killswitch.KillHandle;
 import dev.killswitch.KillStatus;
 import dev.killswitch.Killswitch;
+import dev.killswitch.runtime.blocking.BlockingIo;
 import dev.killswitch.runtime.delivery.KillStats;
 
 import java.io.IOException;
@@ -87,11 +88,11 @@ public final class SocketSoakDriver {
             t.join(30_000);
         }
         server.close();
-        long[] tracked = KillStats.trackedState();
+        long[] tracked = trackedState();
         long until = System.nanoTime() + 10_000_000_000L;
         while (Arrays.stream(tracked).sum() > 0 && System.nanoTime() < until) { // threads that ended are forgotten soon
             Thread.sleep(10);
-            tracked = KillStats.trackedState();
+            tracked = trackedState();
         }
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("connections", fetched.get());
@@ -137,5 +138,11 @@ public final class SocketSoakDriver {
         } catch (IOException | InterruptedException e) {
             // the fetcher reset the connection, or was killed
         }
+    }
+
+    /** What the runtime keeps for kills (pending, unwinding) and for sockets (threads in an accept or a read). */
+    private static long[] trackedState() {
+        long[] kills = KillStats.trackedState();
+        return new long[] {kills[0], kills[1], BlockingIo.tracked()};
     }
 }

@@ -2,7 +2,7 @@ package dev.killswitch.instrument.killpoints;
 
 import dev.killswitch.instrument.cleanup.CatchBlockExits;
 import dev.killswitch.instrument.cleanup.CleanupRegionMarks;
-import dev.killswitch.runtime.killpoints.KillPointKind;
+import dev.killswitch.runtime.registry.KillPointKind;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;

@@ -3,7 +3,7 @@ package dev.killswitch.instrument.killpoints;
 import dev.killswitch.instrument.blocking.BlockingCallSites;
 import dev.killswitch.instrument.cleanup.CatchBlockExits;
 import dev.killswitch.instrument.flow.ConditionalJumps;
-import dev.killswitch.runtime.killpoints.KillPointKind;
+import dev.killswitch.runtime.registry.KillPointKind;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;

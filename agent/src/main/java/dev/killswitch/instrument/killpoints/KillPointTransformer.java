@@ -3,9 +3,9 @@ package dev.killswitch.instrument.killpoints;
 import dev.killswitch.instrument.AgentTransformer;
 import dev.killswitch.instrument.ClassSelector;
 import dev.killswitch.instrument.TransformReporter;
-import dev.killswitch.runtime.cleanup.CleanupRegions;
-import dev.killswitch.runtime.killpoints.InstrumentedClasses;
-import dev.killswitch.runtime.killpoints.KillPointKind;
+import dev.killswitch.runtime.registry.CleanupRegions;
+import dev.killswitch.runtime.registry.InstrumentedClasses;
+import dev.killswitch.runtime.registry.KillPointKind;
 
 import java.lang.instrument.Instrumentation;
 

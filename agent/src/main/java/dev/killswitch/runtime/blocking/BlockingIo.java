@@ -11,6 +11,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.Selector;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Blocking I/O of selected classes, redirected here by the transformer (receiver first, then the
@@ -99,6 +100,14 @@ public final class BlockingIo {
             return in.read(buffer, offset, length);
         } catch (IOException e) {
             throw Waits.killedOr(e);
+        }
+    }
+
+    /** What the arming thread calls to end the waits here that ignore interrupts (see {@code SwitchArmer.waitCloser}). */
+    public static final class WaitCloser implements Function<Thread, String> {
+        @Override
+        public String apply(Thread victim) {
+            return closeWhatBlocks(victim);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.killswitch.runtime.delivery.KillRequest;
 import dev.killswitch.runtime.delivery.KillStats;
 import dev.killswitch.runtime.delivery.Landing;
 import dev.killswitch.runtime.delivery.PendingKills;
+import dev.killswitch.runtime.delivery.Unwinding;
 
 /**
  * What happens where a catch or finally block of selected code ends (the checks that

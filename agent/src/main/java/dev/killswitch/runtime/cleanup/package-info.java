@@ -1,7 +1,7 @@
 /**
- * Catch and finally blocks: a kill a block caught is raised again where it ends, and a pending kill waits
- * until cleanup code has run ({@link dev.killswitch.runtime.cleanup.BlockEnds}, {@link
- * dev.killswitch.runtime.cleanup.Unwinding}, {@link dev.killswitch.runtime.cleanup.CleanupRegions}).
- * Rewritten by {@code dev.killswitch.instrument.cleanup}.
+ * Where catch and finally blocks end: a kill the block caught is raised again, and a kill that waited for the
+ * cleanup code lands ({@link dev.killswitch.runtime.cleanup.BlockEnds}). Where that code is, is in {@code
+ * registry.CleanupRegions}; which kills are unwinding, in {@code delivery.Unwinding}. Rewritten by {@code
+ * dev.killswitch.instrument.cleanup}.
  */
 package dev.killswitch.runtime.cleanup;

@@ -4,7 +4,7 @@ import dev.killswitch.KillHandle;
 import dev.killswitch.KillStatus;
 import dev.killswitch.ThreadKilledError;
 import dev.killswitch.runtime.diagnosis.Diagnosis;
-import dev.killswitch.runtime.killpoints.MethodSwitch;
+import dev.killswitch.runtime.registry.MethodSwitch;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -20,14 +20,13 @@ public final class KillRuntime {
     }
 
     /**
-     * Called by the agent once kill points can be inserted.
+     * Lets kills in: called by {@code RuntimeStart.activate}, once the runtime is ready for them.
      *
-     * @param debugOutput true to print what the deliverer does for each kill
+     * @param debugOutput true to print what the arming thread does for each kill
      */
     public static void activate(boolean debugOutput) {
         AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "switch the killswitch agent on");
         debug = debugOutput;
-        RuntimeWarmUp.run();
         active = true;
     }
 

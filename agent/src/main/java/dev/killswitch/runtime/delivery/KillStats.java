@@ -1,8 +1,6 @@
 package dev.killswitch.runtime.delivery;
 
-import dev.killswitch.runtime.blocking.BlockingIo;
-import dev.killswitch.runtime.cleanup.Unwinding;
-import dev.killswitch.runtime.killpoints.SwitchRegistry;
+import dev.killswitch.runtime.registry.SwitchRegistry;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,12 +54,12 @@ public final class KillStats {
     }
 
     /**
-     * What the runtime keeps for threads, sockets and kills right now: kills not yet cleared away, threads
-     * with kills recorded as unwinding, threads recorded in an accept or a socket read. Each falls back to zero
-     * once its thread, wait or kill is gone (threads that ended are forgotten when the deliverer next idles).
+     * What the runtime keeps for threads and kills right now: kills not yet cleared away, threads with kills
+     * recorded as unwinding (for sockets, see {@code BlockingIo.tracked}). Each falls back to zero once its
+     * thread or kill is gone (threads that ended are forgotten when the deliverer next idles).
      */
     public static long[] trackedState() {
-        return new long[] {PendingKills.tracked(), Unwinding.tracked(), BlockingIo.tracked()};
+        return new long[] {PendingKills.tracked(), Unwinding.tracked()};
     }
 
     public static void delivered(long latencyNanos) {

@@ -7,7 +7,7 @@ import java.util.Arrays;
 
 /**
  * The kills requested and not yet settled, and those just delivered until the deliverer has recorded
- * them as unwinding (a delivered kill is moved to {@code cleanup.Unwinding} by the deliverer, not by the victim,
+ * them as unwinding (a delivered kill is moved to {@link Unwinding} by the deliverer, not by the victim,
  * which must throw right after deciding). Armed kill points compare the current thread against this
  * array, which is almost always empty or one element long.
  */

@@ -2,14 +2,13 @@ package dev.killswitch.runtime.delivery;
 
 import dev.killswitch.KillHandle;
 import dev.killswitch.KillStatus;
-import dev.killswitch.runtime.blocking.BlockingIo;
-import dev.killswitch.runtime.cleanup.CleanupRegions;
-import dev.killswitch.runtime.cleanup.Unwinding;
+import dev.killswitch.runtime.AgentOnly;
 import dev.killswitch.runtime.diagnosis.Diagnosis;
 import dev.killswitch.runtime.diagnosis.MonitorOwners;
-import dev.killswitch.runtime.killpoints.InstrumentedClasses;
-import dev.killswitch.runtime.killpoints.MethodSwitch;
-import dev.killswitch.runtime.killpoints.SwitchRegistry;
+import dev.killswitch.runtime.registry.CleanupRegions;
+import dev.killswitch.runtime.registry.InstrumentedClasses;
+import dev.killswitch.runtime.registry.MethodSwitch;
+import dev.killswitch.runtime.registry.SwitchRegistry;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * The one thread that flips switches. Flipping a switch can block while the JVM deoptimises the
@@ -39,11 +39,10 @@ public final class SwitchArmer implements Runnable {
 
     private static final ConcurrentLinkedQueue<KillRequest> INBOX = new ConcurrentLinkedQueue<>();
     private static volatile Thread thread;
-    /**
-     * interrupt-kills=true: what turns the interrupts it noted into requests, set by that retrofit when it is
-     * switched on (so that this core does not depend on it); null otherwise.
-     */
-    public static volatile Runnable interruptDecider;
+    /** interrupt-kills=true: what turns the interrupts it noted into requests; null otherwise. */
+    private static volatile Runnable interruptDecider;
+    /** What ends the waits that ignore interrupts (a socket read, an accept); null if none. */
+    private static volatile Function<Thread, String> waitCloser;
 
     private final List<KillRequest> active = new ArrayList<>();
     /** Released switches kept armed for a while (see {@link MethodSwitch}). */
@@ -63,6 +62,25 @@ public final class SwitchArmer implements Runnable {
             t = start();
         }
         LockSupport.unpark(t);
+    }
+
+    /**
+     * Set by the interrupt-kills retrofit when it is switched on, so that this core does not depend on it: run
+     * before each round, it turns the interrupts of threads in selected code into requests. Runtime only.
+     */
+    public static void decideInterruptsWith(Runnable decider) {
+        AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "change how interrupts become kills");
+        interruptDecider = decider;
+    }
+
+    /**
+     * Set when the runtime starts, so that this core does not depend on the blocking calls' room: ends the waits
+     * that ignore interrupts by closing what the victim waits on, and says what it closed (null if nothing).
+     * Runtime only.
+     */
+    public static void closeWaitsWith(Function<Thread, String> closer) {
+        AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "change how the waits of victims end");
+        waitCloser = closer;
     }
 
     public static boolean isDelivererThread(Thread t) {
@@ -263,8 +281,9 @@ public final class SwitchArmer implements Runnable {
             return; // the wait of cleanup code is left alone; the kill lands where the cleanup ends
         }
         request.interruptThread(true);
-        if (!request.socketClosed) {
-            String closed = BlockingIo.closeWhatBlocks(victim); // waits that ignore interrupts
+        Function<Thread, String> closer = waitCloser;
+        if (!request.socketClosed && closer != null) {
+            String closed = closer.apply(victim); // waits that ignore interrupts
             if (closed != null) {
                 request.socketClosed = true;
                 request.obstacle(closed);

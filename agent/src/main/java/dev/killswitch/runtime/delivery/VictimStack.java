@@ -1,7 +1,7 @@
 package dev.killswitch.runtime.delivery;
 
-import dev.killswitch.runtime.cleanup.CleanupRegions;
 import dev.killswitch.runtime.diagnosis.Diagnosis;
+import dev.killswitch.runtime.registry.CleanupRegions;
 
 import java.util.function.Consumer;
 
@@ -35,7 +35,7 @@ public final class VictimStack implements Consumer<StackWalker.StackFrame> {
      *        block ends (the block being left is not a reason to wait), else 0
      * @param anchorClass with {@code anchorMethod}, the selected method to look for; null for none
      */
-    static VictimStack look(int callersToSkip, String anchorClass, String anchorMethod) {
+    public static VictimStack look(int callersToSkip, String anchorClass, String anchorMethod) {
         VictimStack v = new VictimStack(callersToSkip, anchorClass, anchorMethod);
         WALKER.forEach(v);
         return v;

@@ -1,7 +1,7 @@
 package dev.killswitch.runtime.diagnosis;
 
 import dev.killswitch.runtime.RuntimePackages;
-import dev.killswitch.runtime.killpoints.InstrumentedClasses;
+import dev.killswitch.runtime.registry.InstrumentedClasses;
 
 /**
  * Why a kill has not landed, read from the thread's current state and stack: not alive, BLOCKED on a

@@ -1,9 +1,12 @@
 package dev.killswitch.runtime.killpoints;
 
 import dev.killswitch.runtime.cleanup.BlockEnds;
-import dev.killswitch.runtime.cleanup.Unwinding;
 import dev.killswitch.runtime.delivery.Landing;
 import dev.killswitch.runtime.delivery.PendingKills;
+import dev.killswitch.runtime.delivery.Unwinding;
+import dev.killswitch.runtime.registry.InstrumentedClasses;
+import dev.killswitch.runtime.registry.MethodSwitch;
+import dev.killswitch.runtime.registry.SwitchRegistry;
 
 import java.lang.invoke.CallSite;
 import java.lang.invoke.ConstantCallSite;
@@ -26,6 +29,22 @@ import java.lang.invoke.MethodType;
  */
 public final class KillPoint {
     private static final MethodHandle LEGACY_POLL = SwitchRegistry.LEGACY.invoker;
+
+    static { // what an armed switch calls: the checks below
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            MethodHandle[] conditional = new MethodHandle[MethodSwitch.CONDITIONAL_TYPES.length];
+            for (int i = 0; i < conditional.length; i++) {
+                MethodType type = MethodSwitch.CONDITIONAL_TYPES[i];
+                conditional[i] = lookup.findStatic(KillPoint.class, type.parameterType(1) == String.class ? "checkIfSwitch" : "checkIf",
+                        type.insertParameterTypes(0, MethodSwitch.class));
+            }
+            MethodSwitch.armedTargetsAre(lookup.findStatic(KillPoint.class, "check", MethodType.methodType(void.class, MethodSwitch.class)),
+                    conditional);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private KillPoint() {
     }

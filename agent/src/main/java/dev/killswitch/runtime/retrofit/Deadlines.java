@@ -2,9 +2,9 @@ package dev.killswitch.runtime.retrofit;
 
 import dev.killswitch.ThreadKilledError;
 import dev.killswitch.runtime.AgentOnly;
-import dev.killswitch.runtime.cleanup.Unwinding;
 import dev.killswitch.runtime.delivery.KillRuntime;
 import dev.killswitch.runtime.delivery.Landing;
+import dev.killswitch.runtime.delivery.Unwinding;
 
 import java.time.Duration;
 import java.util.Locale;

@@ -34,7 +34,7 @@ public final class InterruptKills {
     public static void enable() {
         AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "turn interrupts into kills");
         enabled = true;
-        SwitchArmer.interruptDecider = Decider.INSTANCE;
+        SwitchArmer.decideInterruptsWith(Decider.INSTANCE);
         SwitchArmer.wake();
     }
 

@@ -2,12 +2,12 @@ package dev.killswitch.runtime.retrofit;
 
 import dev.killswitch.KillHandle;
 import dev.killswitch.ThreadKilledError;
-import dev.killswitch.runtime.cleanup.Unwinding;
 import dev.killswitch.runtime.delivery.KillRuntime;
 import dev.killswitch.runtime.delivery.KillStats;
 import dev.killswitch.runtime.delivery.Landing;
 import dev.killswitch.runtime.delivery.SystemThreads;
 import dev.killswitch.runtime.delivery.ThreadLabels;
+import dev.killswitch.runtime.delivery.Unwinding;
 import dev.killswitch.runtime.diagnosis.Diagnosis;
 
 import java.lang.invoke.CallSite;

@@ -3,7 +3,7 @@ package dev.killswitch.instrument.killpoints;
 import dev.killswitch.instrument.blocking.BlockingCallSites;
 import dev.killswitch.instrument.cleanup.CatchBlockExits;
 import dev.killswitch.runtime.killpoints.KillPoint;
-import dev.killswitch.runtime.killpoints.KillPointKind;
+import dev.killswitch.runtime.registry.KillPointKind;
 import dev.killswitch.testing.Bytecode;
 import dev.killswitch.testing.InMemoryCompiler;
 import dev.killswitch.testing.TransformingClassLoader;

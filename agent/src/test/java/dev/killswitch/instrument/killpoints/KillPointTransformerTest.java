@@ -2,7 +2,7 @@ package dev.killswitch.instrument.killpoints;
 
 import dev.killswitch.instrument.ClassSelector;
 import dev.killswitch.instrument.TransformReporter;
-import dev.killswitch.runtime.killpoints.InstrumentedClasses;
+import dev.killswitch.runtime.registry.InstrumentedClasses;
 import dev.killswitch.testing.InMemoryCompiler;
 import dev.killswitch.testing.TransformingClassLoader;
 import org.junit.jupiter.api.Test;

@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.jar.JarEntry;
@@ -82,8 +81,7 @@ class LegacyClassFilesTest {
 
         // Load, verify (-Xverify:all) and initialise every class, then run a JUnit 3 suite on the instrumented framework.
         Map<String, byte[]> classes = new HashMap<>(junit);
-        classes.putAll(InMemoryCompiler.compile(8, List.of(Path.of("src/test/fixtures-junit3/com/acme/legacy/LegacySuite.java")),
-                legacyJar()));
+        classes.putAll(InMemoryCompiler.fixtures(InMemoryCompiler.Fixtures.JUNIT3, 8, legacyJar()));
         TransformingClassLoader loader = new TransformingClassLoader(classes, "junit.**", "com.acme.legacy.*");
         System.setProperty("java.awt.headless", "true");
         for (String name : junit.keySet()) {

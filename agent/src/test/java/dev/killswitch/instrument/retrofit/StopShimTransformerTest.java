@@ -40,11 +40,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The stop-shim transformer on real class files: the constant-pool scan, and each kind of rewrite. */
 class StopShimTransformerTest {
-    static final Path SOURCES = Path.of("src", "test", "fixtures-stop");
     private static final String SHIM = StopShimMethodVisitor.RUNTIME;
 
     static Map<String, byte[]> stopFixtures() {
-        return InMemoryCompiler.compile(8, InMemoryCompiler.sourceFiles(SOURCES));
+        return InMemoryCompiler.fixtures(InMemoryCompiler.Fixtures.STOP, 8);
     }
 
     @Test

@@ -5,8 +5,8 @@ import dev.killswitch.KillOption;
 import dev.killswitch.KillStatus;
 import dev.killswitch.Killswitch;
 import dev.killswitch.ThreadKilledError;
-import dev.killswitch.runtime.delivery.KillRuntime;
 import dev.killswitch.runtime.delivery.KillStats;
+import dev.killswitch.runtime.start.RuntimeStart;
 import dev.killswitch.testing.InMemoryCompiler;
 import dev.killswitch.testing.OldClassFiles;
 import dev.killswitch.testing.TransformingClassLoader;
@@ -42,7 +42,7 @@ class CatchExitTest {
 
     @BeforeAll
     static void activateRuntime() {
-        KillRuntime.activate(false);
+        RuntimeStart.activate(false);
     }
 
     /** A fresh copy of the fixture class per test, so that its static event list starts empty. */

@@ -5,8 +5,8 @@ import dev.killswitch.KillOption;
 import dev.killswitch.KillStatus;
 import dev.killswitch.Killswitch;
 import dev.killswitch.ThreadKilledError;
-import dev.killswitch.runtime.delivery.KillRuntime;
 import dev.killswitch.runtime.delivery.PendingKills;
+import dev.killswitch.runtime.start.RuntimeStart;
 import dev.killswitch.testing.InMemoryCompiler;
 import dev.killswitch.testing.TransformingClassLoader;
 import dev.killswitch.testing.Victim;
@@ -41,7 +41,7 @@ class CleanupSafetyTest {
 
     @BeforeAll
     static void activateRuntime() {
-        KillRuntime.activate(false);
+        RuntimeStart.activate(false);
     }
 
     @BeforeEach

@@ -5,6 +5,7 @@ import dev.killswitch.KillOption;
 import dev.killswitch.KillStatus;
 import dev.killswitch.Killswitch;
 import dev.killswitch.ThreadKilledError;
+import dev.killswitch.runtime.start.RuntimeStart;
 import dev.killswitch.testing.InMemoryCompiler;
 import dev.killswitch.testing.OldClassFiles;
 import dev.killswitch.testing.TransformingClassLoader;
@@ -45,7 +46,7 @@ class KillDeliveryTest {
 
     @BeforeAll
     static void activateRuntime() {
-        KillRuntime.activate(false);
+        RuntimeStart.activate(false);
     }
 
     static Stream<Arguments> shapesAtEachRelease() {
@@ -230,7 +231,7 @@ class KillDeliveryTest {
             assertTrue(h.describe().contains("disabled: unknown key"), h.describe());
             assertFalse(Killswitch.isKillPending(Thread.currentThread()));
         } finally {
-            KillRuntime.activate(false);
+            RuntimeStart.activate(false);
         }
         assertTrue(Killswitch.isActive());
     }

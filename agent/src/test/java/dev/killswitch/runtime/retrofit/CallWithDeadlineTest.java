@@ -5,6 +5,7 @@ import dev.killswitch.KillStatus;
 import dev.killswitch.Killswitch;
 import dev.killswitch.ThreadKilledError;
 import dev.killswitch.runtime.delivery.KillRuntime;
+import dev.killswitch.runtime.start.RuntimeStart;
 import dev.killswitch.testing.InMemoryCompiler;
 import dev.killswitch.testing.TransformingClassLoader;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -30,7 +30,7 @@ class CallWithDeadlineTest {
 
     @BeforeAll
     static void load() throws Exception {
-        KillRuntime.activate(false);
+        RuntimeStart.activate(false);
         spin = new TransformingClassLoader(InMemoryCompiler.fixtures(17), "com.acme.**").loadClass("com.acme.deadline.Jobs")
                 .getMethod("spin", long.class);
     }
@@ -126,8 +126,7 @@ class CallWithDeadlineTest {
     /** The caller is selected code whose catch blocks give back a kill they caught: the timeout must not count as one. */
     @Test
     void aSelectedCallerHandlesTheTimeoutAndCarriesOn() throws Exception {
-        Map<String, byte[]> api = InMemoryCompiler.compile(17, InMemoryCompiler.sourceFiles(Path.of("src", "test", "fixtures-api")),
-                Path.of("target", "classes"));
+        Map<String, byte[]> api = InMemoryCompiler.fixtures(InMemoryCompiler.Fixtures.API, 17);
         Method runStep = new TransformingClassLoader(api, "com.acme.**").loadClass("com.acme.api.DeadlineCaller")
                 .getMethod("runStep", long.class, long.class);
         assertEquals("timed out, then carried on", runStep.invoke(null, 50L, -1L));
@@ -152,7 +151,7 @@ class CallWithDeadlineTest {
                 return 5L;
             }));
         } finally {
-            KillRuntime.activate(false);
+            RuntimeStart.activate(false);
         }
     }
 }

@@ -5,8 +5,8 @@ import dev.killswitch.instrument.ClassSelector;
 import dev.killswitch.instrument.TransformReporter;
 import dev.killswitch.instrument.killpoints.KillPointTransformer;
 import dev.killswitch.instrument.retrofit.DeadlineTransformer;
-import dev.killswitch.runtime.delivery.KillRuntime;
 import dev.killswitch.runtime.delivery.KillStats;
+import dev.killswitch.runtime.start.RuntimeStart;
 import dev.killswitch.testing.ChainLoader;
 import dev.killswitch.testing.InMemoryCompiler;
 import dev.killswitch.testing.TransformingClassLoader;
@@ -49,7 +49,7 @@ class DeadlinesRuntimeTest {
 
     @BeforeAll
     static void configure() {
-        KillRuntime.activate(false);
+        RuntimeStart.activate(false);
         String[] names = new String[CONFIGURED.length];
         long[] budgets = new long[CONFIGURED.length];
         String[] texts = new String[CONFIGURED.length];

@@ -4,9 +4,9 @@ import dev.killswitch.KillOption;
 import dev.killswitch.KillStatus;
 import dev.killswitch.Killswitch;
 import dev.killswitch.ThreadKilledError;
-import dev.killswitch.runtime.delivery.KillRuntime;
 import dev.killswitch.runtime.delivery.KillStats;
 import dev.killswitch.runtime.delivery.ThreadLabels;
+import dev.killswitch.runtime.start.RuntimeStart;
 import dev.killswitch.testing.InMemoryCompiler;
 import dev.killswitch.testing.TransformingClassLoader;
 import dev.killswitch.testing.Victim;
@@ -34,7 +34,7 @@ class InterruptKillsRuntimeTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        KillRuntime.activate(false);
+        RuntimeStart.activate(false);
         InterruptKills.enable();
         Class<?> tasks = new TransformingClassLoader(InMemoryCompiler.fixtures(17), "com.acme.**").loadClass("com.acme.retrofit.Tasks");
         spin = tasks.getMethod("spin");

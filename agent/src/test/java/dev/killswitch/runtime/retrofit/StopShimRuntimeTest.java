@@ -5,8 +5,8 @@ import dev.killswitch.instrument.ClassSelector;
 import dev.killswitch.instrument.TransformReporter;
 import dev.killswitch.instrument.killpoints.KillPointTransformer;
 import dev.killswitch.instrument.retrofit.StopShimTransformer;
-import dev.killswitch.runtime.delivery.KillRuntime;
 import dev.killswitch.runtime.delivery.ThreadLabels;
+import dev.killswitch.runtime.start.RuntimeStart;
 import dev.killswitch.testing.ChainLoader;
 import dev.killswitch.testing.Downgrade;
 import dev.killswitch.testing.InMemoryCompiler;
@@ -20,7 +20,6 @@ import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,7 @@ class StopShimRuntimeTest {
 
     @BeforeAll
     static void activateRuntime() {
-        KillRuntime.activate(false);
+        RuntimeStart.activate(false);
     }
 
     @ParameterizedTest(name = "class file version {0}")
@@ -132,7 +131,7 @@ class StopShimRuntimeTest {
         final Map<Thread, Throwable> died = new java.util.concurrent.ConcurrentHashMap<>();
 
         Fixture(int version) throws Exception {
-            Map<String, byte[]> classes = InMemoryCompiler.compile(8, InMemoryCompiler.sourceFiles(Path.of("src", "test", "fixtures-stop")));
+            Map<String, byte[]> classes = InMemoryCompiler.fixtures(InMemoryCompiler.Fixtures.STOP, 8);
             if (version != 52) {
                 classes = Downgrade.all(classes, version);
             }

@@ -1,4 +1,6 @@
-package dev.killswitch.runtime.killpoints;
+package dev.killswitch.runtime.registry;
+
+import dev.killswitch.runtime.AgentOnly;
 
 import java.lang.invoke.CallSite;
 import java.lang.invoke.MethodHandle;
@@ -10,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The switch behind every kill point of one method (of all methods of that name in its class: stack
  * frames, by which kills are armed, carry no descriptor). Idle, its target is an empty method handle
- * that the JIT inlines to nothing; armed, its target is {@link KillPoint#check}. A conditional kill point
+ * that the JIT inlines to nothing; armed, its target is {@code KillPoint.check}, which the kill points' room
+ * hands over when it loads ({@link #armedTargetsAre}). A conditional kill point
  * (before a conditional backward jump) has a call site of its own type, which takes a copy of the jump's
  * operands; the switch keeps one per type the method uses and flips them together. Flipping it
  * deoptimises only the compiled code that contains this method, so a kill costs nothing to threads
@@ -24,7 +27,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MethodSwitch {
     static final MethodHandle IDLE = MethodHandles.empty(MethodType.methodType(void.class));
-    private static final MethodHandle CHECK;
     /** Armed targets of the conditional kill points, one per operand shape (see KillPoint.checkIf). */
     public static final MethodType[] CONDITIONAL_TYPES = {
             MethodType.methodType(void.class, int.class, int.class),
@@ -32,8 +34,11 @@ public final class MethodSwitch {
             MethodType.methodType(void.class, Object.class, int.class),
             MethodType.methodType(void.class, Object.class, Object.class, int.class),
             MethodType.methodType(void.class, int.class, String.class)};
-    private static final MethodHandle[] CONDITIONAL_CHECKS = new MethodHandle[CONDITIONAL_TYPES.length];
     private static final MethodHandle[] CONDITIONAL_IDLE = new MethodHandle[CONDITIONAL_TYPES.length];
+    /** What an armed switch calls, given by the kill points' room: it takes the switch. */
+    private static volatile MethodHandle check;
+    /** The same for each of {@link #CONDITIONAL_TYPES}: the switch, then the jump's operands. */
+    private static volatile MethodHandle[] conditionalChecks;
     /** Re-armed within this time of its last release, a switch is busy... */
     static final long BUSY_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** ...within this time, very busy: recompiling between kills cannot keep up. */
@@ -46,25 +51,17 @@ public final class MethodSwitch {
     static final long SHARED_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            CHECK = lookup.findStatic(KillPoint.class, "check", MethodType.methodType(void.class, MethodSwitch.class));
-            for (int i = 0; i < CONDITIONAL_TYPES.length; i++) {
-                String name = CONDITIONAL_TYPES[i].parameterType(1) == String.class ? "checkIfSwitch" : "checkIf";
-                CONDITIONAL_CHECKS[i] = lookup.findStatic(KillPoint.class, name,
-                        CONDITIONAL_TYPES[i].insertParameterTypes(0, MethodSwitch.class));
-                CONDITIONAL_IDLE[i] = MethodHandles.empty(CONDITIONAL_TYPES[i]);
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+        for (int i = 0; i < CONDITIONAL_TYPES.length; i++) {
+            CONDITIONAL_IDLE[i] = MethodHandles.empty(CONDITIONAL_TYPES[i]);
         }
     }
 
     final String className;
     final String methodName;
     public final MutableCallSite site = new MutableCallSite(IDLE);
-    final MethodHandle invoker = site.dynamicInvoker();
-    private final MethodHandle armedTarget = MethodHandles.insertArguments(CHECK, 0, this);
+    public final MethodHandle invoker = site.dynamicInvoker();
+    /** What the plain site calls while armed; made at the first arming. */
+    private MethodHandle armedTarget;
     /** The call sites of conditional kill points by operand shape, made when a method first links one. */
     private final MutableCallSite[] conditional = new MutableCallSite[CONDITIONAL_TYPES.length];
     private final MethodHandle[] conditionalArmed = new MethodHandle[CONDITIONAL_TYPES.length];
@@ -85,6 +82,32 @@ public final class MethodSwitch {
     /** While released but lingering: when to disarm. */
     public long disarmAt;
 
+    /**
+     * What armed switches call, handed over by the kill points' room when it loads, so that this registry does
+     * not depend on it: {@code check} takes the switch; {@code conditional} take the switch, then the operands of
+     * each of {@link #CONDITIONAL_TYPES} in turn. Runtime only.
+     */
+    public static void armedTargetsAre(MethodHandle check, MethodHandle[] conditional) {
+        AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "change what kill points do");
+        if (!check.type().equals(MethodType.methodType(void.class, MethodSwitch.class)) || conditional.length != CONDITIONAL_TYPES.length) {
+            throw new IllegalArgumentException("not the kill points' checks: " + check.type());
+        }
+        for (int i = 0; i < conditional.length; i++) {
+            if (!conditional[i].type().equals(CONDITIONAL_TYPES[i].insertParameterTypes(0, MethodSwitch.class))) {
+                throw new IllegalArgumentException("not a conditional check: " + conditional[i].type());
+            }
+        }
+        conditionalChecks = conditional.clone();
+        MethodSwitch.check = check;
+    }
+
+    private static <T> T loaded(T checks) {
+        if (checks == null) {
+            throw new IllegalStateException("the kill points' checks are not loaded yet (RuntimeStart loads them)");
+        }
+        return checks;
+    }
+
     public MethodSwitch(String className, String methodName) {
         this.className = className;
         this.methodName = methodName;
@@ -99,7 +122,7 @@ public final class MethodSwitch {
             if (CONDITIONAL_TYPES[i].equals(type)) {
                 synchronized (this) { // against arm and disarm: a site made while armed starts armed
                     if (conditional[i] == null) {
-                        conditionalArmed[i] = MethodHandles.insertArguments(CONDITIONAL_CHECKS[i], 0, this);
+                        conditionalArmed[i] = MethodHandles.insertArguments(loaded(conditionalChecks)[i], 0, this);
                         conditional[i] = new MutableCallSite(armed ? conditionalArmed[i] : CONDITIONAL_IDLE[i]);
                     }
                     return conditional[i];
@@ -110,7 +133,7 @@ public final class MethodSwitch {
     }
 
     /** Called at an armed kill point by a thread that has no kill pending. */
-    void bystanderPassed() {
+    public void bystanderPassed() {
         if (bystanderPasses < BYSTANDER_LIMIT) {
             bystanderPasses++;
         }
@@ -179,6 +202,9 @@ public final class MethodSwitch {
     }
 
     private synchronized void flip(boolean on) {
+        if (on && armedTarget == null) {
+            armedTarget = MethodHandles.insertArguments(loaded(check), 0, this);
+        }
         armed = on;
         site.setTarget(on ? armedTarget : IDLE);
         for (int i = 0; i < conditional.length; i++) {

@@ -1,11 +1,9 @@
-package dev.killswitch.runtime.cleanup;
+package dev.killswitch.runtime.delivery;
 
 import dev.killswitch.KillHandle;
 import dev.killswitch.ThreadKilledError;
 import dev.killswitch.runtime.RuntimePackages;
-import dev.killswitch.runtime.delivery.KillRequest;
-import dev.killswitch.runtime.delivery.PendingKills;
-import dev.killswitch.runtime.killpoints.InstrumentedClasses;
+import dev.killswitch.runtime.registry.InstrumentedClasses;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,7 +97,7 @@ public final class Unwinding {
     }
 
     /** True if the current thread has kills recorded: without, a check where a block ends has nothing to give back. */
-    static boolean hasRecord() {
+    public static boolean hasRecord() {
         return mine() != null;
     }
 
@@ -171,7 +169,7 @@ public final class Unwinding {
      * The current thread's kill that {@code t} is or carries, if that kill is still unwinding the frames the
      * caller is in; else null.
      */
-    static ThreadKilledError unwindingKill(Throwable t) {
+    public static ThreadKilledError unwindingKill(Throwable t) {
         if (t == null) {
             return null;
         }
@@ -180,7 +178,7 @@ public final class Unwinding {
     }
 
     /** The handle of a kill of the current thread, if known. */
-    static KillHandle handleOf(ThreadKilledError kill) {
+    public static KillHandle handleOf(ThreadKilledError kill) {
         KillRequest fresh = PendingKills.deliveredAs(kill);
         if (fresh != null) {
             return fresh;
@@ -238,7 +236,7 @@ public final class Unwinding {
     }
 
     /** A catch block that was handling {@code kill} throws {@code thrown}: from now on {@code thrown} carries it. */
-    static void carries(Throwable thrown, ThreadKilledError kill) {
+    public static void carries(Throwable thrown, ThreadKilledError kill) {
         if (thrown == null || thrown == kill || carriedBy(thrown) != null) {
             return;
         }

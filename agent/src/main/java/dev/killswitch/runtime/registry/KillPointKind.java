@@ -1,4 +1,4 @@
-package dev.killswitch.runtime.killpoints;
+package dev.killswitch.runtime.registry;
 
 /** The places where the agent inserts kill points. */
 public enum KillPointKind {

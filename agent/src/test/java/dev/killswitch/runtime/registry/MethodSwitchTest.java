@@ -1,5 +1,7 @@
-package dev.killswitch.runtime.killpoints;
+package dev.killswitch.runtime.registry;
 
+import dev.killswitch.runtime.killpoints.KillPoint;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** When a switch flips: at once for an isolated kill, later when kills keep coming to the same code. */
 class MethodSwitchTest {
     private static final long MS = 1_000_000L;
+
+    /** An armed switch calls the kill points' checks, which they hand over when they load (as the runtime's start does). */
+    @BeforeAll
+    static void loadTheKillPoints() throws ClassNotFoundException {
+        Class.forName(KillPoint.class.getName(), true, KillPoint.class.getClassLoader());
+    }
 
     @Test
     void anIsolatedKillDisarmsAsSoonAsItIsReleased() {

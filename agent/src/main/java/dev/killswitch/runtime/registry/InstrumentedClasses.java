@@ -1,4 +1,4 @@
-package dev.killswitch.runtime.killpoints;
+package dev.killswitch.runtime.registry;
 
 import dev.killswitch.runtime.AgentOnly;
 
@@ -86,7 +86,7 @@ public final class InstrumentedClasses {
         return TRANSFORM_NANOS.sum();
     }
 
-    static void linked(long nanos) {
+    public static void linked(long nanos) {
         LINKED_SITES.increment();
         LINK_NANOS.add(nanos);
     }

@@ -1,4 +1,4 @@
-package dev.killswitch.runtime.killpoints;
+package dev.killswitch.runtime.registry;
 
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SwitchRegistry {
 
     /** Shared by all classes older than Java 7, which cannot link a switch of their own. */
-    static final MethodSwitch LEGACY = new MethodSwitch("(class files older than Java 7)", "(all methods)");
+    public static final MethodSwitch LEGACY = new MethodSwitch("(class files older than Java 7)", "(all methods)");
 
     private static final ClassValue<ConcurrentHashMap<String, MethodSwitch>> BY_CLASS = new ClassValue<>() {
         @Override
@@ -29,7 +29,7 @@ public final class SwitchRegistry {
     private SwitchRegistry() {
     }
 
-    static MethodSwitch forMethod(Class<?> owner, String methodName) {
+    public static MethodSwitch forMethod(Class<?> owner, String methodName) {
         ConcurrentHashMap<String, MethodSwitch> switches = BY_CLASS.get(owner);
         MethodSwitch existing = switches.get(methodName);
         if (existing != null) {

@@ -1,4 +1,4 @@
-package dev.killswitch.runtime.cleanup;
+package dev.killswitch.runtime.registry;
 
 import dev.killswitch.runtime.AgentOnly;
 

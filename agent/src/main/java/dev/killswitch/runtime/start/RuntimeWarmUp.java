@@ -1,4 +1,4 @@
-package dev.killswitch.runtime.delivery;
+package dev.killswitch.runtime.start;
 
 import dev.killswitch.KillStatus;
 import dev.killswitch.ThreadKilledError;
@@ -7,14 +7,22 @@ import dev.killswitch.runtime.blocking.BlockingCalls;
 import dev.killswitch.runtime.blocking.BlockingIo;
 import dev.killswitch.runtime.blocking.BlockingSynchronizers;
 import dev.killswitch.runtime.cleanup.BlockEnds;
-import dev.killswitch.runtime.cleanup.CleanupRegions;
-import dev.killswitch.runtime.cleanup.Unwinding;
+import dev.killswitch.runtime.delivery.KillRequest;
+import dev.killswitch.runtime.delivery.KillStats;
+import dev.killswitch.runtime.delivery.Landing;
+import dev.killswitch.runtime.delivery.PendingKills;
+import dev.killswitch.runtime.delivery.SwitchArmer;
+import dev.killswitch.runtime.delivery.SystemThreads;
+import dev.killswitch.runtime.delivery.ThreadLabels;
+import dev.killswitch.runtime.delivery.Unwinding;
+import dev.killswitch.runtime.delivery.VictimStack;
 import dev.killswitch.runtime.diagnosis.Diagnosis;
-import dev.killswitch.runtime.killpoints.InstrumentedClasses;
 import dev.killswitch.runtime.killpoints.JumpConditions;
 import dev.killswitch.runtime.killpoints.KillPoint;
-import dev.killswitch.runtime.killpoints.MethodSwitch;
-import dev.killswitch.runtime.killpoints.SwitchRegistry;
+import dev.killswitch.runtime.registry.CleanupRegions;
+import dev.killswitch.runtime.registry.InstrumentedClasses;
+import dev.killswitch.runtime.registry.MethodSwitch;
+import dev.killswitch.runtime.registry.SwitchRegistry;
 
 import java.lang.invoke.CallSite;
 import java.time.Instant;
