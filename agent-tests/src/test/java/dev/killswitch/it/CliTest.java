@@ -4,6 +4,7 @@ import dev.killswitch.it.child.ControlTarget;
 import dev.killswitch.it.child.PlainApp;
 import dev.killswitch.it.support.ChildJvm;
 import dev.killswitch.it.support.Cli;
+import dev.killswitch.it.support.OpenSockets;
 import dev.killswitch.it.support.Paths;
 import dev.killswitch.testsupport.Jdk;
 import dev.killswitch.testsupport.TestJdks;
@@ -13,10 +14,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,6 +73,66 @@ class CliTest {
             Cli.Result after = Cli.run(jdk, "status", pid);
             assertTrue(after.out.contains("  kills             3 requested, 3 delivered, 0 pending"), after.toString());
             assertTrue(after.out.matches("(?s).*\n  delivery latency  p50 \\d+\\.\\d\\d ms, p99 .*"), after.toString());
+        }
+    }
+
+    /** What a security review asks: the tool leaves no port open in the JVM, starts no JMX there, and only its user gets in. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void theCommandsOpenNoPortAndStartNoJmx(Jdk jdk) throws Exception {
+        assumeTrue(OpenSockets.readable(), "the open sockets are read from /proc, which this system does not have");
+        Path folder;
+        try (ChildJvm target = JmxControlTest.target(jdk)) {
+            String pid = Long.toString(target.pid());
+            assertEquals(Set.of(), OpenSockets.listeningTcp(target.pid()), "before any command");
+            long victim = target.ask("START victim com.acme.control.Runaways spin", "STARTED").number("id");
+            for (String[] command : List.of(new String[] {"status", pid}, new String[] {"threads", pid},
+                    new String[] {"cancel", pid, Long.toString(victim)}, new String[] {"kill", pid, Long.toString(victim)})) {
+                Cli.Result r = Cli.run(jdk, command);
+                assertTrue(r.exit == 0 || command[0].equals("cancel") && r.exit == 1, r.toString());
+                assertEquals(Set.of(), OpenSockets.listeningTcp(target.pid()), "after " + String.join(" ", command));
+            }
+            Cli.Result threads = Cli.run(jdk, "threads", pid);
+            assertFalse(threads.out.contains("RMI"), "no RMI thread in the target: " + threads);
+            assertTrue(threads.out.contains("killswitch-commands"), threads.toString());
+            folder = Path.of(System.getProperty("java.io.tmpdir"), ".killswitch-" + pid);
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)));
+            target.send("EXIT");
+            assertEquals(0, target.awaitExit(Duration.ofSeconds(60)), target.describe());
+        }
+        assertFalse(Files.exists(folder), "the JVM's channel goes with it");
+    }
+
+    /** A JVM killed with SIGKILL cannot remove its folder; the next JVM with the agent does. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void theFolderOfAJvmThatWasKilledIsRemovedByTheNext(Jdk jdk) {
+        Path folder;
+        try (ChildJvm killed = JmxControlTest.target(jdk)) {
+            folder = Path.of(System.getProperty("java.io.tmpdir"), ".killswitch-" + killed.pid());
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folder.resolve("control")));
+        } // destroyed forcibly
+        assertTrue(Files.exists(folder), "SIGKILL leaves it");
+        try (ChildJvm next = JmxControlTest.target(jdk)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(folder));
+            assertEquals(0, Cli.run(jdk, "status", Long.toString(next.pid())).exit);
+        }
+    }
+
+    /** A batch job whose main thread waits for the victim and then ends the JVM: the kill worked, and the tool says so. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aKillThatEndsItsJvmIsASuccess(Jdk jdk) {
+        try (ChildJvm target = JmxControlTest.target(jdk)) {
+            String pid = Long.toString(target.pid());
+            target.ask("START job com.acme.control.Runaways spin", "STARTED");
+            target.ask("EXIT-AFTER job", "WAITING");
+            Cli.Result kill = Cli.run(jdk, "kill", pid, "job");
+            assertEquals(0, kill.exit, kill.toString());
+            assertTrue(kill.out.matches("(?s)(thread \\d+ \"job\" killed: .*|JVM " + pid + " ended while the kill was followed: .*)"),
+                    kill.toString());
+            assertEquals("", kill.err, kill.toString());
+            assertEquals(0, target.awaitExit(Duration.ofSeconds(60)), target.describe());
         }
     }
 
@@ -135,6 +198,8 @@ class CliTest {
             expect(jdk, 2, "killswitch: unknown command \"frobnicate\"", true, "frobnicate", pid);
             expect(jdk, 2, "killswitch: threads needs the process id of a JVM", true, "threads");
             expect(jdk, 2, "killswitch: not a process id: \"twelve\"", true, "status", "twelve");
+            expect(jdk, 2, "killswitch: not a process id: \"99999999999999999999\"", true, "threads", "99999999999999999999");
+            expect(jdk, 2, "killswitch: no thread has an id as large as 99999999999999999999", true, "kill", pid, "99999999999999999999");
             expect(jdk, 2, "killswitch: kill needs a thread id or a name pattern after the process id", true, "kill", pid);
             expect(jdk, 2, "killswitch: --wait \"soon\" is not a duration; write a number and a unit, as in 500ms, 1.5s, 30s, 2m or 1h",
                     true, "kill", pid, "1", "--wait", "soon");

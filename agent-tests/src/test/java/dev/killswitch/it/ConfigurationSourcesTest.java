@@ -45,6 +45,14 @@ class ConfigurationSourcesTest {
                 "killswitch: active, include=com.acme.** (environment variable KILLSWITCH_INCLUDE), exclude=none");
     }
 
+    /** The environment is everyone's: a variable that merely starts like the agent's keys changes nothing. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void otherVariablesOfTheEnvironmentAreLeftAlone(Jdk jdk) {
+        assertActive(ChildJvm.with(jdk.require()).agentArgs("include=com.acme.**").env("KILLSWITCH_HOME", "/opt/killswitch"),
+                "killswitch: active, include=com.acme.** (agent argument), exclude=none");
+    }
+
     private static void assertActive(ChildJvm.Builder builder, String expectedStartLine) {
         try (ChildJvm child = builder.classPath(Paths.fixtures("java17")).main(PlainApp.class).start()) {
             assertEquals(0, child.awaitExit(Duration.ofSeconds(60)), child.describe());

@@ -1,5 +1,6 @@
 package dev.killswitch.agent;
 
+import dev.killswitch.cli.CommandServer;
 import dev.killswitch.config.AgentConfig;
 import dev.killswitch.config.ClassGlob;
 import dev.killswitch.config.ConfigException;
@@ -7,6 +8,7 @@ import dev.killswitch.config.ConfigLoader;
 import dev.killswitch.control.JmxRegistrar;
 import dev.killswitch.control.KillswitchControl;
 import dev.killswitch.instrument.ClassSelector;
+import dev.killswitch.instrument.InstalledTransformers;
 import dev.killswitch.instrument.Retransformer;
 import dev.killswitch.instrument.TransformReporter;
 import dev.killswitch.instrument.killpoints.KillPointTransformer;
@@ -57,16 +59,29 @@ public final class AgentInstaller {
         }
         TransformReporter reporter = new TransformReporter(config.debug(), out);
         ClassSelector selector = new ClassSelector(config.include(), config.exclude());
-        // The retrofits first: the kill-point transformer must see their code to know where cleanup code is.
-        RetrofitInstaller.install(config, selector, reporter, instrumentation, attached, out);
-        instrumentation.addTransformer(new KillPointTransformer(selector, reporter, instrumentation), true);
-        RuntimeStart.activate(config.debug());
-        int retransformed = attached ? Retransformer.retransformLoaded(instrumentation, selector) : 0;
+        InstalledTransformers ledger = new InstalledTransformers(instrumentation);
+        int retransformed;
+        try {
+            // The retrofits first: the kill-point transformer must see their code to know where cleanup code is.
+            RetrofitInstaller.install(config, selector, reporter, ledger, attached, out);
+            ledger.add(new KillPointTransformer(selector, reporter, instrumentation));
+            RuntimeStart.activate(config.debug());
+            retransformed = attached ? Retransformer.retransformLoaded(instrumentation, selector) : 0;
+        } catch (RuntimeException | LinkageError e) {
+            // All or nothing: no transformer stays behind an agent that answers every kill with "not running".
+            ledger.removeAll();
+            KillRuntime.disable("it could not start: " + e);
+            out.println("killswitch: the agent could not start (" + e + "); it instruments nothing from now on and refuses kills;"
+                    + " the application runs on. Please report this with the line above.");
+            return;
+        }
         out.println("killswitch: active, " + config.describe() + " (Java " + System.getProperty("java.version") + ")"
                 + (attached ? "; attached to the running JVM, " + retransformed + " loaded classes instrumented by retransformation" : ""));
         GcHint.checkInBackground(out);
-        JmxRegistrar.registerWhenAvailable(new KillswitchControl(texts(config.include()), texts(config.exclude()), version(agentJar),
-                retransformed, instrumentation), out, config.debug());
+        KillswitchControl control = new KillswitchControl(texts(config.include()), texts(config.exclude()), version(agentJar),
+                retransformed, instrumentation);
+        JmxRegistrar.registerWhenAvailable(control, out, config.debug());
+        CommandServer.start(control, out);
         if (config.debug()) {
             Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
                 @Override

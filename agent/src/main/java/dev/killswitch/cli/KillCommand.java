@@ -7,7 +7,6 @@ import dev.killswitch.control.NamePatterns;
 import dev.killswitch.control.ThreadView;
 import dev.killswitch.runtime.delivery.ThreadLabels;
 
-import java.io.File;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,13 +23,13 @@ import java.util.regex.PatternSyntaxException;
  * asks the agent to kill, then follows each kill until its thread has died or the wait is over, and says
  * where it landed, or why not.
  */
-final class KillCommand implements KillswitchCli.Command {
+final class KillCommand implements TargetCommand {
     static final Duration DEFAULT_WAIT = Duration.ofSeconds(5);
     private static final String DEFAULT_REASON = "killed with the killswitch command-line tool";
     private static final long POLL_MILLIS = 50;
 
     @Override
-    public int run(String pid, List<String> args, File agentJar, PrintStream out) throws CliException {
+    public int run(String pid, List<String> args, KillswitchMXBean control, PrintStream out) throws CliException {
         String target = null;
         String reason = DEFAULT_REASON;
         Duration wait = DEFAULT_WAIT;
@@ -79,50 +78,47 @@ final class KillCommand implements KillswitchCli.Command {
                         + " in \"" + target + "\"");
             }
         }
-        try (TargetJvm jvm = TargetJvm.attach(pid)) {
-            KillswitchMXBean control = jvm.control();
-            if (!control.isActive()) {
-                throw new CliException(ExitCodes.NO_AGENT, "the agent in JVM " + pid + " is not active; nothing can be killed");
-            }
-            Map<Long, Long> before = new LinkedHashMap<>();
-            String answer;
-            if (byId) {
-                long id = Long.parseLong(target);
-                before.put(id, control.killStatus(id).getRequest());
-                answer = kill(control, id, reason, option);
-            } else {
-                try {
-                    for (ThreadView t : control.threads()) {
-                        if (NamePatterns.matches(names, t.getName())) {
-                            before.put(t.getId(), control.killStatus(t.getId()).getRequest());
-                        }
-                    }
-                } catch (NamePatterns.TooSlow e) {
-                    throw new CliException(ExitCodes.USAGE, e.getMessage());
-                }
-                if (option == null) {
-                    answer = control.killByName(target, reason);
-                } else {
-                    StringBuilder each = new StringBuilder();
-                    for (long id : before.keySet()) {
-                        each.append(each.length() == 0 ? "" : "\n").append(kill(control, id, reason, option));
-                    }
-                    answer = before.isEmpty() ? "no live thread's name matches \"" + target + "\"" : each.toString();
-                }
-            }
-            // Follow only the kills this command requested: a thread without a new request was not found.
-            List<Long> requested = new ArrayList<>();
-            for (Map.Entry<Long, Long> e : before.entrySet()) {
-                if (control.killStatus(e.getKey()).getRequest() != e.getValue()) {
-                    requested.add(e.getKey());
-                }
-            }
-            if (requested.isEmpty()) {
-                out.println(answer);
-                return ExitCodes.NO_SUCH_THREAD;
-            }
-            return follow(control, requested, wait, out);
+        if (!control.isActive()) {
+            throw new CliException(ExitCodes.NO_AGENT, "the agent in JVM " + pid + " is not active; nothing can be killed");
         }
+        Map<Long, Long> before = new LinkedHashMap<>();
+        String answer;
+        if (byId) {
+            long id = threadId(target);
+            before.put(id, control.killStatus(id).getRequest());
+            answer = kill(control, id, reason, option);
+        } else {
+            try {
+                for (ThreadView t : control.threads()) {
+                    if (NamePatterns.matches(names, t.getName())) {
+                        before.put(t.getId(), control.killStatus(t.getId()).getRequest());
+                    }
+                }
+            } catch (NamePatterns.TooSlow e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage());
+            }
+            if (option == null) {
+                answer = control.killByName(target, reason);
+            } else {
+                StringBuilder each = new StringBuilder();
+                for (long id : before.keySet()) {
+                    each.append(each.length() == 0 ? "" : "\n").append(kill(control, id, reason, option));
+                }
+                answer = before.isEmpty() ? "no live thread's name matches \"" + target + "\"" : each.toString();
+            }
+        }
+        // Follow only the kills this command requested: a thread without a new request was not found.
+        List<Long> requested = new ArrayList<>();
+        for (Map.Entry<Long, Long> e : before.entrySet()) {
+            if (control.killStatus(e.getKey()).getRequest() != e.getValue()) {
+                requested.add(e.getKey());
+            }
+        }
+        if (requested.isEmpty()) {
+            out.println(answer);
+            return ExitCodes.NO_SUCH_THREAD;
+        }
+        return follow(control, requested, wait, out);
     }
 
     private static String kill(KillswitchMXBean control, long id, String reason, String option) {
@@ -223,6 +219,13 @@ final class KillCommand implements KillswitchCli.Command {
         }
     }
 
+    private static long threadId(String digits) throws CliException {
+        if (digits.length() > 18) {
+            throw new CliException(ExitCodes.USAGE, "no thread has an id as large as " + digits);
+        }
+        return Long.parseLong(digits);
+    }
+
     private static String indent(String text) {
         return "  " + text.replace("\n", "\n  ");
     }
@@ -230,8 +233,7 @@ final class KillCommand implements KillswitchCli.Command {
     private static Duration waitOption(String text) throws CliException {
         Duration d = Durations.parse(text);
         if (d == null) {
-            throw new CliException(ExitCodes.USAGE, "--wait \"" + text + "\" is not a duration; write a number and a unit, as in "
-                    + Durations.EXAMPLES + " (0 = do not wait)");
+            throw new CliException(ExitCodes.USAGE, "--wait \"" + text + "\" " + Durations.whyNot(text) + " (0 = do not wait)");
         }
         return d;
     }

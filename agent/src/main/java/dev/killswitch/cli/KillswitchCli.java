@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * The command-line tool, {@code java -jar killswitch-agent.jar COMMAND PID ...}, in the manner of
- * jcmd: it reaches a JVM on this machine through the Attach API and that JVM's local management agent,
- * and talks to the agent's MXBean there. Nothing listens on a network port.
+ * jcmd: the commands run in the JVM, sent over the agent's local channel ({@link CommandChannel}), and
+ * {@code attach} loads the agent through the Attach API. Nothing listens on a network port.
  */
 public final class KillswitchCli {
     static final String USAGE = ""
@@ -38,12 +38,16 @@ public final class KillswitchCli {
             + "                                  agent unless it was started with -XX:+EnableDynamicAgentLoading.\n"
             + "  help                            this text\n"
             + "\n"
-            + "PID is a process id, as jps lists them. The tool must run as the same user as the JVM, on a JDK\n"
-            + "(it needs the module jdk.attach). It starts the JVM's local management agent, which accepts\n"
-            + "connections from local processes of the same user only.\n"
+            + "PID is a process id, as jps lists them. The tool must run as the same user as the JVM. It talks to\n"
+            + "the agent through a Unix-domain socket in a folder only that user can open (.killswitch-PID in the\n"
+            + "JVM's temporary folder): no network port, no JMX. attach, and finding a JVM whose temporary folder\n"
+            + "is not the tool's, need a JDK (the module jdk.attach).\n"
             + "\n"
             + "Exit codes:\n"
             + ExitCodes.TABLE;
+
+    static final String HELP_HINT = "Run java -jar killswitch-agent.jar --help for the commands.";
+    private static final List<String> COMMANDS = List.of("threads", "kill", "cancel", "status", "attach");
 
     private KillswitchCli() {
     }
@@ -65,59 +69,47 @@ public final class KillswitchCli {
             return ExitCodes.OK;
         }
         try {
-            Command c = command(command);
+            if (!COMMANDS.contains(command)) {
+                throw new CliException(ExitCodes.USAGE, "unknown command \"" + command + "\"");
+            }
             if (words.isEmpty()) {
                 throw new CliException(ExitCodes.USAGE, command + " needs the process id of a JVM (jps lists them)");
             }
-            if (!attachAvailable()) {
-                throw new CliException(ExitCodes.NO_ATTACH, "this Java runtime has no attach support (module jdk.attach):"
-                        + " run the tool with a full JDK's java");
-            }
             String pid = words.remove(0);
-            return c.run(pid, words, agentJar, out);
+            if (command.equals("attach")) {
+                if (!attachAvailable()) {
+                    throw new CliException(ExitCodes.NO_ATTACH, "this Java runtime has no attach support (module jdk.attach):"
+                            + " run the tool with a full JDK's java");
+                }
+                return AttachCommand.run(pid, words, agentJar, out, err);
+            }
+            words.add(0, command);
+            int exit = CommandClient.run(pid, words, out, err);
+            if (exit == ExitCodes.USAGE) {
+                err.println(HELP_HINT); // the command found its words wrong in the JVM
+            }
+            return exit;
         } catch (CliException e) {
             err.println("killswitch: " + e.getMessage());
             if (e.exitCode == ExitCodes.USAGE) {
-                err.println("Run java -jar killswitch-agent.jar --help for the commands.");
+                err.println(HELP_HINT);
             }
             return e.exitCode;
         } catch (RuntimeException e) {
-            // A JMX call failed half-way (the target died, or the connection broke).
-            err.println("killswitch: the command failed: " + e);
+            err.println("killswitch: the command failed in this tool: "
+                    + (e.getMessage() == null ? "an unexpected " + e.getClass().getSimpleName() : e.getMessage()));
             return ExitCodes.UNREACHABLE;
         }
     }
 
-    private static Command command(String name) throws CliException {
-        switch (name) {
-            case "threads":
-                return new ThreadsCommand();
-            case "kill":
-                return new KillCommand();
-            case "cancel":
-                return new CancelCommand();
-            case "status":
-                return new StatusCommand();
-            case "attach":
-                return new AttachCommand();
-            default:
-                throw new CliException(ExitCodes.USAGE, "unknown command \"" + name + "\"");
-        }
-    }
-
     /** The check happens before any class that mentions the Attach API is loaded. */
-    private static boolean attachAvailable() {
+    static boolean attachAvailable() {
         try {
             Class.forName("com.sun.tools.attach.VirtualMachine");
-            Class.forName("javax.management.remote.JMXConnectorFactory");
             return true;
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
         }
     }
 
-    /** One command: gets the process id and the words after it. */
-    interface Command {
-        int run(String pid, List<String> args, File agentJar, PrintStream out) throws CliException;
-    }
 }

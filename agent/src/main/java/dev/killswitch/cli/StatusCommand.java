@@ -3,23 +3,20 @@ package dev.killswitch.cli;
 import dev.killswitch.control.KillswitchMXBean;
 import dev.killswitch.runtime.delivery.KillStats;
 
-import java.io.File;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 
 /** {@code status PID}: whether the agent is loaded, with which patterns, and its counters. */
-final class StatusCommand implements KillswitchCli.Command {
+final class StatusCommand implements TargetCommand {
 
     @Override
-    public int run(String pid, List<String> args, File agentJar, PrintStream out) throws CliException {
+    public int run(String pid, List<String> args, KillswitchMXBean control, PrintStream out) throws CliException {
         if (!args.isEmpty()) {
             throw new CliException(ExitCodes.USAGE, "status takes only a process id, not " + args);
         }
-        try (TargetJvm target = TargetJvm.attach(pid)) {
-            print(pid, target.control(), out);
-            return ExitCodes.OK;
-        }
+        print(pid, control, out);
+        return ExitCodes.OK;
     }
 
     static void print(String pid, KillswitchMXBean c, PrintStream out) {

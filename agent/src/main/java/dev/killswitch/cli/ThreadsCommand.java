@@ -3,39 +3,35 @@ package dev.killswitch.cli;
 import dev.killswitch.control.KillswitchMXBean;
 import dev.killswitch.control.ThreadView;
 
-import java.io.File;
 import java.io.PrintStream;
 import java.util.Comparator;
 import java.util.List;
 
 /** {@code threads PID}: a table of the target's threads. */
-final class ThreadsCommand implements KillswitchCli.Command {
+final class ThreadsCommand implements TargetCommand {
     private static final int MAX_NAME = 40;
 
     @Override
-    public int run(String pid, List<String> args, File agentJar, PrintStream out) throws CliException {
+    public int run(String pid, List<String> args, KillswitchMXBean control, PrintStream out) throws CliException {
         if (!args.isEmpty()) {
             throw new CliException(ExitCodes.USAGE, "threads takes only a process id, not " + args);
         }
-        try (TargetJvm target = TargetJvm.attach(pid)) {
-            KillswitchMXBean control = target.control();
-            List<ThreadView> threads = control.threads();
-            threads.sort(Comparator.comparingLong(ThreadView::getId));
-            int nameWidth = 4;
-            for (ThreadView t : threads) {
-                nameWidth = Math.max(nameWidth, Math.min(MAX_NAME, t.getName().length()));
-            }
-            String row = "%7s  %-13s  %-3s  %-" + nameWidth + "s  %s%n";
-            out.printf(row, "ID", "STATE", "SEL", "NAME", "WHERE");
-            int selected = 0;
-            for (ThreadView t : threads) {
-                selected += t.isInSelectedCode() ? 1 : 0;
-                out.printf(row, t.getId(), t.getState(), t.isInSelectedCode() ? "*" : "",
-                        t.getName() + (t.isVirtual() ? " (virtual)" : ""), t.getWhere());
-            }
-            out.println(threads.size() + " threads, " + selected + " in selected code (SEL *: WHERE is the innermost"
-                    + " selected frame; otherwise the top frame)");
-            return ExitCodes.OK;
+        List<ThreadView> threads = control.threads();
+        threads.sort(Comparator.comparingLong(ThreadView::getId));
+        int nameWidth = 4;
+        for (ThreadView t : threads) {
+            nameWidth = Math.max(nameWidth, Math.min(MAX_NAME, t.getName().length()));
         }
+        String row = "%7s  %-13s  %-3s  %-" + nameWidth + "s  %s%n";
+        out.printf(row, "ID", "STATE", "SEL", "NAME", "WHERE");
+        int selected = 0;
+        for (ThreadView t : threads) {
+            selected += t.isInSelectedCode() ? 1 : 0;
+            out.printf(row, t.getId(), t.getState(), t.isInSelectedCode() ? "*" : "",
+                    t.getName() + (t.isVirtual() ? " (virtual)" : ""), t.getWhere());
+        }
+        out.println(threads.size() + " threads, " + selected + " in selected code (SEL *: WHERE is the innermost"
+                + " selected frame; otherwise the top frame)");
+        return ExitCodes.OK;
     }
 }

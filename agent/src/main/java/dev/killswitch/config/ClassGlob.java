@@ -61,9 +61,9 @@ public final class ClassGlob {
             }
             for (int c = 0; c < part.length(); c++) {
                 char ch = part.charAt(c);
-                if (ch != '*' && ch != '$' && !Character.isJavaIdentifierPart(ch)) {
-                    throw new ConfigException("class pattern \"" + text + "\" contains '" + ch
-                            + "', which cannot appear in a class name");
+                if (ch != '*' && ch != '$' && (!Character.isJavaIdentifierPart(ch) || Character.isIdentifierIgnorable(ch))) {
+                    throw new ConfigException("class pattern \"" + visible(text) + "\" contains " + describe(ch)
+                            + ", which cannot appear in a class name");
                 }
             }
             if (part.equals(ANY_SEGMENTS) && !segments.isEmpty() && segments.get(segments.size() - 1).equals(ANY_SEGMENTS)) {
@@ -72,6 +72,21 @@ public final class ClassGlob {
             segments.add(part);
         }
         return new ClassGlob(text, segments.toArray(new String[0]));
+    }
+
+    /** A character as a user can see it: invisible and control characters by their code. */
+    private static String describe(char ch) {
+        boolean invisible = Character.isISOControl(ch) || Character.isIdentifierIgnorable(ch)
+                || ch != ' ' && (Character.isWhitespace(ch) || Character.isSpaceChar(ch));
+        return invisible ? String.format("the invisible character U+%04X", (int) ch) : "'" + ch + "'";
+    }
+
+    private static String visible(String text) {
+        StringBuilder b = new StringBuilder();
+        for (char ch : text.toCharArray()) {
+            b.append(describe(ch).startsWith("'") ? String.valueOf(ch) : String.format("\\u%04x", (int) ch));
+        }
+        return b.toString();
     }
 
     /** The pattern as the user wrote it. */

@@ -11,8 +11,9 @@ import java.util.Properties;
  * Reads the agent's settings from, in order of precedence: the agent arguments
  * ({@code include=com.acme.**;debug=true}), system properties ({@code -Dkillswitch.include=...}) and
  * environment variables ({@code KILLSWITCH_INCLUDE=...}). For each key the first source that sets it
- * wins; sources are not merged. Anything the agent does not understand is an error: the agent
- * prefers instrumenting nothing to instrumenting something else than was asked.
+ * wins; sources are not merged. Anything the agent does not understand in its arguments and properties is an
+ * error: the agent prefers instrumenting nothing to instrumenting something else than was asked. Of the
+ * environment, shared with every other program, only the variables of known keys are read.
  */
 public final class ConfigLoader {
     public static final String INCLUDE = "include";
@@ -105,14 +106,16 @@ public final class ConfigLoader {
         return result;
     }
 
-    private static Map<String, String> fromEnvironment(Map<String, String> environment) throws ConfigException {
+    /**
+     * Only the variables of known keys: the environment is shared with everything else on the machine, and a
+     * {@code KILLSWITCH_HOME} set for some script must not switch the agent off.
+     */
+    private static Map<String, String> fromEnvironment(Map<String, String> environment) {
         Map<String, String> result = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : environment.entrySet()) {
-            String name = e.getKey();
-            if (name.startsWith(ENV_PREFIX)) {
-                String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '-');
-                checkKnown(key, "environment variable " + name);
-                result.put(key, e.getValue().trim());
+        for (String key : KEYS) {
+            String value = environment.get(envName(key));
+            if (value != null) {
+                result.put(key, value.trim());
             }
         }
         return result;

@@ -73,8 +73,7 @@ public final class DeadlineSpec {
         }
         Duration budget = Durations.parse(duration);
         if (budget == null) {
-            throw new ConfigException(where + ": \"" + duration + "\" is not a duration; write a number and a unit,"
-                    + " as in " + Durations.EXAMPLES);
+            throw new ConfigException(where + ": \"" + duration + "\" " + Durations.whyNot(duration));
         }
         if (budget.isZero()) {
             throw new ConfigException(where + ": the duration must be more than zero");

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * The one way every duration is written, wherever a user writes one (the {@code deadline} key, the
  * command-line tool's {@code --wait}): a whole or decimal number and a unit, {@code ms}, {@code s},
  * {@code m} or {@code min}, or {@code h}, as in {@code 500ms}, {@code 1.5s}, {@code 2m}, {@code 1h};
- * {@code 0} needs no unit. A number that is not zero is at least a nanosecond; anything over ten years is ten years.
+ * {@code 0} needs no unit. A number that is not zero is at least a nanosecond; nothing over ten years is accepted
+ * (a clock can add every duration, and such a wait is a mistake).
  */
 public final class Durations {
     /** What every message about a duration shows as examples. */
@@ -22,7 +23,8 @@ public final class Durations {
     }
 
     /**
-     * @return the duration, or null if {@code text} is not one (the caller says where it came from)
+     * @return the duration, or null if {@code text} is not one or is too long (the caller says where it came
+     *         from, and {@link #whyNot} says what is wrong)
      */
     public static Duration parse(String text) {
         Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
@@ -48,9 +50,17 @@ public final class Durations {
             default:
                 nanosPerUnit = 60e9;
         }
-        // At least a nanosecond for a number that is not zero; at most ten years, which every clock can add.
-        double nanos = Math.min(Math.max(amount * nanosPerUnit, amount == 0 ? 0 : 1), MAX_NANOS);
-        return Duration.ofNanos(Math.round(nanos));
+        double nanos = Math.max(amount * nanosPerUnit, amount == 0 ? 0 : 1); // a number that is not zero is not rounded to it
+        return nanos > MAX_NANOS ? null : Duration.ofNanos(Math.round(nanos));
+    }
+
+    /** Why {@link #parse} refused {@code text}, as the end of a sentence that starts with the text. */
+    public static String whyNot(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (DURATION.matcher(t).matches() && !t.matches("[\\d.]+")) {
+            return "is longer than ten years, the longest duration accepted";
+        }
+        return "is not a duration; write a number and a unit, as in " + EXAMPLES;
     }
 
     /** {@code 250 ms}, {@code 5 s}, {@code 1.5 s}. */

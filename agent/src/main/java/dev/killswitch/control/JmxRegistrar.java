@@ -11,9 +11,8 @@ import javax.management.ObjectName;
  * Registers the MXBean once the platform MBean server exists, and never creates it: creating it early
  * would set up JMX (and java.util.logging) before an application that configures its own, say with a
  * custom MBeanServerBuilder or LogManager. Someone creates it sooner or later: the application, a
- * {@code -Dcom.sun.management.jmxremote} flag, JConsole or VisualVM attaching, or the killswitch
- * command-line tool, which starts the JVM's local management agent. A daemon thread looks for it once a
- * second until then.
+ * {@code -Dcom.sun.management.jmxremote} flag, or JConsole or VisualVM attaching (the killswitch
+ * command-line tool needs no JMX). A daemon thread looks for it once a second until then.
  */
 public final class JmxRegistrar {
     private static final long POLL_MILLIS = 1000;

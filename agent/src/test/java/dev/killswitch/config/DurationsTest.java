@@ -32,8 +32,17 @@ class DurationsTest {
     @Test
     void neitherRoundedToZeroNorOverflowing() {
         assertEquals(Duration.ofNanos(1), Durations.parse("0.000000001ms"));
-        Duration longest = Durations.parse("999999999h");
+        Duration longest = Durations.parse("87600h");
         assertEquals(Duration.ofDays(3650), longest);
         assertEquals(true, System.nanoTime() + longest.toNanos() > 0, "a clock can add it");
+        assertNull(Durations.parse("87601h"));
+        assertNull(Durations.parse("999999999h"));
+    }
+
+    @Test
+    void aRefusalSaysWhy() {
+        assertEquals("is longer than ten years, the longest duration accepted", Durations.whyNot("999999999h"));
+        assertEquals("is not a duration; write a number and a unit, as in 500ms, 1.5s, 30s, 2m or 1h", Durations.whyNot("soon"));
+        assertEquals("is not a duration; write a number and a unit, as in 500ms, 1.5s, 30s, 2m or 1h", Durations.whyNot("5"));
     }
 }

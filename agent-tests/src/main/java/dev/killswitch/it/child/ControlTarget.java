@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * agent, to be attached to later); the kills come from another process. Commands on standard input:
  * {@code START name class method} runs {@code static long method(long)} with -1 (forever) on a new
  * thread, or {@code static void method()}; {@code ALIVE? name}; {@code RELEASE} lets
- * {@code com.acme.blocking.MonitorCase.hold} return; {@code EXIT}. When a thread dies of an error, it
- * reports {@code DIED}.
+ * {@code com.acme.blocking.MonitorCase.hold} return; {@code EXIT-AFTER name} ends the JVM once that thread
+ * has ended, as a batch job does; {@code EXIT}. When a thread dies of an error, it reports {@code DIED}.
  */
 public final class ControlTarget {
     private static final Map<String, Thread> THREADS = new ConcurrentHashMap<>();
@@ -26,6 +26,19 @@ public final class ControlTarget {
                     Thread t = THREADS.get(cmd[1]);
                     Report.line("ALIVE", Map.of("name", cmd[1], "alive", t != null && t.isAlive(),
                             "state", t == null ? "none" : t.getState()));
+                })
+                .on("EXIT-AFTER", cmd -> {
+                    Thread job = THREADS.get(cmd[1]);
+                    Thread main = new Thread(() -> {
+                        try {
+                            job.join();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        System.exit(0);
+                    }, "batch-main");
+                    main.start();
+                    Report.line("WAITING", Map.of("for", cmd[1]));
                 })
                 .on("RELEASE", cmd -> {
                     Class.forName("com.acme.blocking.MonitorCase").getField("release").setBoolean(null, true);

@@ -4,6 +4,7 @@ import dev.killswitch.config.AgentConfig;
 import dev.killswitch.config.DeadlineSpec;
 import dev.killswitch.instrument.AgentTransformer;
 import dev.killswitch.instrument.ClassSelector;
+import dev.killswitch.instrument.InstalledTransformers;
 import dev.killswitch.instrument.Retransformer;
 import dev.killswitch.instrument.TransformReporter;
 import dev.killswitch.runtime.retrofit.Deadlines;
@@ -23,22 +24,24 @@ public final class RetrofitInstaller {
     private RetrofitInstaller() {
     }
 
-    public static void install(AgentConfig config, ClassSelector selector, TransformReporter reporter, Instrumentation instrumentation,
+    public static void install(AgentConfig config, ClassSelector selector, TransformReporter reporter, InstalledTransformers installed,
                         boolean attached, PrintStream out) {
+        Instrumentation instrumentation = installed.instrumentation();
         AgentConfig.Retrofits retrofits = config.retrofits();
         if (!retrofits.deadlines().isEmpty()) {
-            installDeadlines(retrofits.deadlines(), selector, reporter, instrumentation, attached, config.debug(), out);
+            installDeadlines(retrofits.deadlines(), selector, reporter, installed, attached, config.debug(), out);
         }
         if (retrofits.stopShim()) {
-            instrumentation.addTransformer(new StopShimTransformer(reporter, out, config.debug(), instrumentation), true);
+            installed.add(new StopShimTransformer(reporter, out, config.debug(), instrumentation));
         }
         if (retrofits.interruptKills()) {
-            hookInterrupts(instrumentation, out);
+            hookInterrupts(installed, out);
         }
     }
 
     private static void installDeadlines(List<DeadlineSpec> specs, ClassSelector selector, TransformReporter reporter,
-                                         Instrumentation instrumentation, boolean attached, boolean debug, PrintStream out) {
+                                         InstalledTransformers installed, boolean attached, boolean debug, PrintStream out) {
+        Instrumentation instrumentation = installed.instrumentation();
         String[] names = new String[specs.size()];
         long[] budgets = new long[specs.size()];
         String[] texts = new String[specs.size()];
@@ -59,7 +62,7 @@ public final class RetrofitInstaller {
         }
         Deadlines.configure(names, budgets, texts);
         DeadlineTransformer transformer = new DeadlineTransformer(methods, reporter, out, debug, instrumentation);
-        instrumentation.addTransformer(transformer, true);
+        installed.add(transformer);
         if (attached) {
             List<Class<?>> loaded = new ArrayList<>();
             for (Class<?> c : instrumentation.getAllLoadedClasses()) {
@@ -72,12 +75,13 @@ public final class RetrofitInstaller {
     }
 
     /** Makes java.base call the runtime from Thread.interrupt(), then changes that method in the loaded thread classes. */
-    private static void hookInterrupts(Instrumentation instrumentation, PrintStream out) {
+    private static void hookInterrupts(InstalledTransformers installed, PrintStream out) {
+        Instrumentation instrumentation = installed.instrumentation();
         try {
             InterruptKills.enable();
             Module base = Thread.class.getModule();
             AgentTransformer.letRead(instrumentation, base);
-            instrumentation.addTransformer(new InterruptHookTransformer(out), true);
+            installed.add(new InterruptHookTransformer(out));
             List<Class<?>> hooked = new ArrayList<>();
             for (Class<?> c : instrumentation.getAllLoadedClasses()) {
                 if (c.getClassLoader() == null && InterruptHookTransformer.HOOKED.contains(c.getName().replace('.', '/'))) {
