@@ -38,6 +38,7 @@ public final class TamperingApp {
         attempt(tries, "interruptDecider", () -> SwitchArmer.decideInterruptsWith(null));
         attempt(tries, "waitCloser", () -> SwitchArmer.closeWaitsWith(null));
         attempt(tries, "armedTargets", () -> MethodSwitch.armedTargetsAre(null, null));
+        attempt(tries, "outcomes", () -> KillRuntime.reportOutcomesTo(null));
         attempt(tries, "interruptKills", InterruptKills::enable);
         attempt(tries, "deadlines", () -> Deadlines.configure(new String[] {"com.acme.X.y"}, new long[] {1}, new String[] {"1ns"}));
         attempt(tries, "cleanupRegions", () -> CleanupRegions.register(null, "com/acme/X", Map.of()));

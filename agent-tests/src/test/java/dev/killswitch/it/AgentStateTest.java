@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AgentStateTest {
     private static final List<String> SWITCHES = List.of("disable", "activate", "interruptKills", "deadlines", "cleanupRegions",
             "instrumentedClasses", "disableThroughTheJdk", "enableThroughAThread", "start", "interruptDecider", "waitCloser",
-            "armedTargets");
+            "armedTargets", "outcomes");
 
     static List<Jdk> jdks() {
         return TestJdks.all();

@@ -6,6 +6,7 @@ import dev.killswitch.config.ClassGlob;
 import dev.killswitch.config.ConfigException;
 import dev.killswitch.config.ConfigLoader;
 import dev.killswitch.control.JmxRegistrar;
+import dev.killswitch.control.KillEvents;
 import dev.killswitch.control.KillswitchControl;
 import dev.killswitch.instrument.ClassSelector;
 import dev.killswitch.instrument.InstalledTransformers;
@@ -82,6 +83,7 @@ public final class AgentInstaller {
                 retransformed, instrumentation);
         JmxRegistrar.registerWhenAvailable(control, out, config.debug());
         CommandServer.start(control, out);
+        KillEvents.install(out);
         if (config.debug()) {
             Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
                 @Override

@@ -24,6 +24,8 @@ public final class KillRequest implements KillHandle {
 
     private final Thread thread;
     private final String reason;
+    /** Who asked, as {@code thread N "name"}. */
+    final String requester;
     private final long requestedNanos;
     private final Instant requestedAt;
     private final boolean waitForSelectedCode;
@@ -75,6 +77,7 @@ public final class KillRequest implements KillHandle {
     KillRequest(Thread thread, String reason, long requestedNanos, boolean escalated, boolean waitForSelectedCode) {
         this.thread = thread;
         this.reason = reason;
+        this.requester = ThreadLabels.label(Thread.currentThread());
         this.requestedNanos = requestedNanos;
         this.requestedAt = Instant.now();
         this.nextSampleNanos = requestedNanos;

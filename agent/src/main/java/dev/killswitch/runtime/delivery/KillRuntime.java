@@ -15,6 +15,7 @@ public final class KillRuntime {
     private static volatile boolean active;
     private static volatile boolean debug;
     private static volatile String inactiveReason = NOT_LOADED;
+    private static volatile KillOutcomes outcomes;
 
     private KillRuntime() {
     }
@@ -45,6 +46,24 @@ public final class KillRuntime {
         return active;
     }
 
+    /** Who is told how each kill ended (see {@link KillOutcomes}); null for nobody. Agent only. */
+    public static void reportOutcomesTo(KillOutcomes listener) {
+        AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "change who hears of kills");
+        outcomes = listener;
+    }
+
+    /** Tells the listener, if any, how {@code kill} ended; nothing it does reaches the caller. */
+    static void settled(KillHandle kill, String requester) {
+        KillOutcomes listener = outcomes;
+        if (listener != null) {
+            try {
+                listener.settled(kill, requester);
+            } catch (RuntimeException | LinkageError e) {
+                // a listener that fails loses its record of this kill, never the kill
+            }
+        }
+    }
+
     /** A kill with the default options: see {@link #kill(Thread, String, boolean, boolean)}. */
     public static KillHandle kill(Thread thread, String reason) {
         return kill(thread, reason, false, false);
@@ -60,14 +79,14 @@ public final class KillRuntime {
     public static KillHandle kill(Thread thread, String reason, boolean escalate, boolean waitForSelectedCode) {
         long now = System.nanoTime();
         if (!active) {
-            return RefusedKill.agentInactive(thread, reason, inactiveReason);
+            return refused(RefusedKill.agentInactive(thread, reason, inactiveReason));
         }
         if (!thread.isAlive()) {
-            return RefusedKill.notAlive(thread, reason);
+            return refused(RefusedKill.notAlive(thread, reason));
         }
         String untouchable = SystemThreads.whyUntouchable(thread);
         if (untouchable != null) {
-            return RefusedKill.systemThread(thread, reason, untouchable);
+            return refused(RefusedKill.systemThread(thread, reason, untouchable));
         }
         KillRequest request = new KillRequest(thread, reason, now, escalate, waitForSelectedCode);
         if (thread == Thread.currentThread()) {
@@ -81,13 +100,18 @@ public final class KillRuntime {
             if (escalate && !pending.isEscalated()) {
                 pending.escalate();
                 SwitchArmer.wake();
-                return RefusedKill.escalatedPending(thread, reason, pending);
+                return refused(RefusedKill.escalatedPending(thread, reason, pending));
             }
-            return RefusedKill.alreadyBeingKilled(thread, reason, pending);
+            return refused(RefusedKill.alreadyBeingKilled(thread, reason, pending));
         }
         KillStats.REQUESTED.increment();
         SwitchArmer.submit(request);
         return request;
+    }
+
+    private static KillHandle refused(KillHandle refusal) {
+        settled(refusal, ThreadLabels.label(Thread.currentThread()));
+        return refusal;
     }
 
     public static boolean isKillPending(Thread thread) {

@@ -177,6 +177,7 @@ public final class SwitchArmer implements Runnable {
         }
         PendingKills.remove(request);
         release(request);
+        KillRuntime.settled(request, request.requester);
     }
 
     private static void sampleAndArm(KillRequest request) {
