@@ -9,7 +9,7 @@ import jdk.jfr.Timespan;
 
 /**
  * The flight recorder's record of one kill request, so that JDK Mission Control and {@code jfr print} show kills
- * beside GC and lock events. Committed once the request has settled, by the thread that settled it.
+ * beside GC and lock events. Committed once the request has settled, by the thread {@code killswitch-events}.
  */
 @Name(KillEvent.NAME)
 @Label("Kill")
