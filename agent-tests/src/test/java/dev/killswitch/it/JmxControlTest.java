@@ -44,6 +44,21 @@ class JmxControlTest {
         return client;
     }
 
+    /** What JConsole's operation table and Jolokia's list show: names and descriptions, not p0 and the name again. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void theMXBeanDescribesItself(Jdk jdk) {
+        try (ChildJvm target = target(jdk); ChildJvm client = client(jdk, target)) {
+            ChildJvm.Line info = client.ask("INFO", "INFO");
+            assertEquals("kill(long threadId, java.lang.String reason)", info.get("op.kill"), info.toString());
+            assertEquals("killByName(java.lang.String nameRegex, java.lang.String reason)", info.get("op.killByName"), info.toString());
+            assertEquals("cancelKill(long threadId)", info.get("op.cancelKill"), info.toString());
+            assertTrue(info.get("killDescription").startsWith("Kills the platform or virtual thread with this id"), info.toString());
+            assertTrue(info.get("description").startsWith("Kills threads that run selected code"), info.toString());
+            assertEquals(0, info.number("undescribed"), "every operation and attribute has a description of its own: " + info);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void aJmxClientKillsByIdAndByNameAndReadsTheFigures(Jdk jdk) {
@@ -59,9 +74,16 @@ class JmxControlTest {
                 assertTrue(before.number("BackEdgeKillPoints") > 0, before.toString());
                 assertTrue(before.number("MethodEntryKillPoints") > 0, before.toString());
                 assertEquals(0, before.number("KillsRequested"), before.toString());
+                assertEquals("NaN", before.get("DeliveryLatencyP50Millis"), "no latency before a kill, rather than 0: " + before);
 
-                String answer = client.ask("KILL " + victim + " runaway found by operations", "ANSWER").get("text");
+                ChildJvm.Line killed = client.ask("KILL " + victim + " runaway found by operations", "ANSWER");
+                String answer = killed.get("text");
                 assertTrue(answer.startsWith("kill of thread " + victim + " \"victim\""), answer);
+                assertEquals(victim, killed.number("threadId"), killed.toString());
+                assertEquals("victim", killed.get("threadName"), killed.toString());
+                assertEquals("runaway found by operations", killed.get("reason"), killed.toString());
+                assertEquals(1, killed.number("request"), killed.toString());
+                assertTrue(Set.of("DELIVERED", "PENDING").contains(killed.get("status")), killed.toString());
                 ChildJvm.Line died = target.awaitEvent("DIED");
                 assertEquals("victim", died.get("name"), died.toString());
                 assertEquals("dev.killswitch.ThreadKilledError", died.get("error"), died.toString());
@@ -72,8 +94,9 @@ class JmxControlTest {
                 assertTrue(status.decimal("latencyMillis") > 0, status.toString());
                 assertEquals(1, status.number("request"), status.toString());
 
-                String byName = client.ask("KILL_BY_NAME batch-\\d batch cancelled", "ANSWER").get("text");
-                assertTrue(byName.startsWith("2 thread(s) matched \"batch-\\d\":"), byName);
+                ChildJvm.Line byName = client.ask("KILL_BY_NAME batch-\\d batch cancelled", "ANSWER");
+                assertEquals(2, byName.number("count"), byName.toString());
+                assertTrue(byName.get("statuses").matches("(DELIVERED|PENDING),(DELIVERED|PENDING)"), byName.toString());
                 assertEquals(Set.of("batch-1", "batch-2"), Set.of(target.awaitEvent("DIED").get("name"), target.awaitEvent("DIED").get("name")),
                         target.describe());
 
@@ -100,17 +123,34 @@ class JmxControlTest {
         try (ChildJvm target = target(jdk)) {
             target.ask("START survivor com.acme.control.Runaways callLoop", "STARTED");
             try (ChildJvm client = client(jdk, target)) {
-                assertEquals("no live thread with id 987654321", firstClause(client.ask("KILL 987654321 why", "ANSWER").get("text")));
-                assertTrue(client.ask("DESCRIBE 987654321", "ANSWER").get("text").startsWith("no live thread with id 987654321"));
-                assertEquals("not a regular expression: Unclosed group in \"(\"", client.ask("KILL_BY_NAME ( why", "ANSWER").get("text"));
-                assertTrue(client.ask("KILL_BY_NAME nobody-.* why", "ANSWER").get("text").startsWith("no live thread's name matches \"nobody-.*\""));
+                // Bad arguments are errors a JMX client (or a JSON bridge) can tell from answers, each with a sentence.
+                ChildJvm.Line noThread = client.ask("KILL 987654321 why", "ANSWER");
+                assertEquals(IAE, noThread.get("error"), noThread.toString());
+                assertEquals("no live thread with id 987654321", firstClause(noThread.get("text")));
+                ChildJvm.Line noDescription = client.ask("DESCRIBE 987654321", "ANSWER");
+                assertEquals(IAE, noDescription.get("error"), noDescription.toString());
+                assertTrue(noDescription.get("text").startsWith("no live thread with id 987654321"), noDescription.toString());
+                ChildJvm.Line noStatus = client.ask("STATUS 987654321", "STATUS");
+                assertEquals(IAE, noStatus.get("error"), noStatus.toString());
+                assertTrue(noStatus.get("text").endsWith("and no kill of it was requested through JMX"), noStatus.toString());
+                ChildJvm.Line notAPattern = client.ask("KILL_BY_NAME ( why", "ANSWER");
+                assertEquals(IAE, notAPattern.get("error"), notAPattern.toString());
+                assertEquals("not a regular expression: Unclosed group in \"(\"", notAPattern.get("text"));
+                ChildJvm.Line nobody = client.ask("KILL_BY_NAME nobody-.* why", "ANSWER");
+                assertEquals(IAE, nobody.get("error"), nobody.toString());
+                assertTrue(nobody.get("text").startsWith("no live thread's name matches \"nobody-.*\""), nobody.toString());
+                ChildJvm.Line noCancel = client.ask("CANCEL 987654321", "ANSWER");
+                assertEquals(IAE, noCancel.get("error"), noCancel.toString());
 
                 long system = systemThreadId(client);
-                String refused = client.ask("KILL " + system + " why", "ANSWER").get("text");
+                ChildJvm.Line refusal = client.ask("KILL " + system + " why", "ANSWER");
+                assertEquals("SYSTEM_THREAD", refusal.get("status"), refusal.toString());
+                String refused = refusal.get("text");
                 assertTrue(refused.matches("kill of thread " + system + " \".+\" refused: it is a JVM system thread \\(thread group"
                         + " \"system\"\\), which is never killed"), refused);
-                String byName = client.ask("KILL_BY_NAME Reference.* why", "ANSWER").get("text");
-                assertTrue(byName.contains("1 JVM system or agent thread(s) matched too and were left alone"), byName);
+                ChildJvm.Line leftAlone = client.ask("KILL_BY_NAME Reference.* why", "ANSWER");
+                assertEquals(IAE, leftAlone.get("error"), leftAlone.toString());
+                assertTrue(leftAlone.get("text").contains("1 JVM system or agent thread(s) matched and were left alone"), leftAlone.toString());
 
                 ChildJvm.Line attributes = client.ask("ATTRIBUTES", "ATTRIBUTES");
                 assertEquals(0, attributes.number("KillsRequested"), "no bad request reached the kill machinery: " + attributes);
@@ -126,7 +166,9 @@ class JmxControlTest {
             String forty = "a".repeat(40);
             target.ask("START " + forty + " com.acme.control.Runaways callLoop", "STARTED");
             try (ChildJvm client = client(jdk, target)) {
-                String answer = client.ask("KILL_BY_NAME ((a+)+)+b why", "ANSWER").get("text");
+                ChildJvm.Line slow = client.ask("KILL_BY_NAME ((a+)+)+b why", "ANSWER");
+                assertEquals(IAE, slow.get("error"), slow.toString());
+                String answer = slow.get("text");
                 assertTrue(answer.startsWith("the name pattern \"((a+)+)+b\" needed more than 1,000,000 steps to match the thread name \""
                         + forty + "\""), answer);
                 assertTrue(answer.endsWith("nothing was killed: write a simpler pattern"), answer);
@@ -146,9 +188,13 @@ class JmxControlTest {
             target.askUntil("ALIVE? blocked", "ALIVE", l -> l.get("state").equals("BLOCKED"), Duration.ofSeconds(10));
             try (ChildJvm client = client(jdk, target)) {
                 assertTrue(client.ask("KILL " + blocked + " to be cancelled", "ANSWER").get("text").contains("pending"));
-                assertEquals("the pending kill of thread " + blocked + " \"blocked\" is cancelled", client.ask("CANCEL " + blocked, "ANSWER").get("text"));
+                ChildJvm.Line cancelled = client.ask("CANCEL " + blocked, "ANSWER");
+                assertEquals("the pending kill of thread " + blocked + " \"blocked\" is cancelled", cancelled.get("text"));
+                assertEquals("CANCELLED", cancelled.get("status"), cancelled.toString());
                 assertEquals("CANCELLED", client.ask("STATUS " + blocked, "STATUS").get("status"));
-                assertEquals("thread " + blocked + " \"blocked\" has no pending kill to cancel", client.ask("CANCEL " + blocked, "ANSWER").get("text"));
+                ChildJvm.Line nothingToCancel = client.ask("CANCEL " + blocked, "ANSWER");
+                assertEquals("thread " + blocked + " \"blocked\" has no pending kill to cancel", nothingToCancel.get("text"));
+                assertEquals("NONE", nothingToCancel.get("status"), nothingToCancel.toString());
                 target.ask("RELEASE", "RELEASED");
                 target.askUntil("ALIVE? blocked", "ALIVE", l -> l.get("state").equals("RUNNABLE"), Duration.ofSeconds(10));
                 assertTrue(target.ask("ALIVE? blocked", "ALIVE").flag("alive"), "the cancelled kill did not land: " + target.describe());
@@ -214,6 +260,8 @@ class JmxControlTest {
             }
         }
     }
+
+    private static final String IAE = IllegalArgumentException.class.getName();
 
     private static String firstClause(String text) {
         int cut = text.indexOf(" among");

@@ -1,5 +1,6 @@
 package dev.killswitch.cli;
 
+import dev.killswitch.control.KillView;
 import dev.killswitch.control.KillswitchMXBean;
 
 import java.io.PrintStream;
@@ -14,9 +15,13 @@ final class CancelCommand implements TargetCommand {
                     + " (java -jar killswitch-agent.jar threads " + pid + " lists them)");
         }
         long id = Long.parseLong(args.get(0));
-        String answer = control.cancelKill(id);
-        out.println(answer);
-        return answer.contains("is cancelled") ? ExitCodes.OK
-                : answer.startsWith("no live thread") ? ExitCodes.NO_SUCH_THREAD : ExitCodes.NOT_DEAD;
+        KillView answer;
+        try {
+            answer = control.cancelKill(id);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.NO_SUCH_THREAD, e.getMessage());
+        }
+        out.println(answer.getDescription());
+        return answer.getStatus().equals("CANCELLED") ? ExitCodes.OK : ExitCodes.NOT_DEAD;
     }
 }

@@ -81,47 +81,45 @@ final class KillCommand implements TargetCommand {
         if (!control.isActive()) {
             throw new CliException(ExitCodes.NO_AGENT, "the agent in JVM " + pid + " is not active; nothing can be killed");
         }
-        Map<Long, Long> before = new LinkedHashMap<>();
-        String answer;
-        if (byId) {
-            long id = threadId(target);
-            before.put(id, control.killStatus(id).getRequest());
-            answer = kill(control, id, reason, option);
-        } else {
-            try {
-                for (ThreadView t : control.threads()) {
+        List<KillView> answers = new ArrayList<>();
+        try {
+            if (byId) {
+                answers.add(kill(control, threadId(target), reason, option));
+            } else {
+                List<Long> matching = new ArrayList<>();
+                for (ThreadView t : control.threads()) { // a pattern that backtracks without end is stopped here, before any kill
                     if (NamePatterns.matches(names, t.getName())) {
-                        before.put(t.getId(), control.killStatus(t.getId()).getRequest());
+                        matching.add(t.getId());
                     }
                 }
-            } catch (NamePatterns.TooSlow e) {
-                throw new CliException(ExitCodes.USAGE, e.getMessage());
-            }
-            if (option == null) {
-                answer = control.killByName(target, reason);
-            } else {
-                StringBuilder each = new StringBuilder();
-                for (long id : before.keySet()) {
-                    each.append(each.length() == 0 ? "" : "\n").append(kill(control, id, reason, option));
+                if (option == null) {
+                    answers.addAll(control.killByName(target, reason));
+                } else if (matching.isEmpty()) {
+                    throw new CliException(ExitCodes.NO_SUCH_THREAD, "no live thread's name matches \"" + target + "\"");
+                } else {
+                    for (long id : matching) {
+                        answers.add(kill(control, id, reason, option));
+                    }
                 }
-                answer = before.isEmpty() ? "no live thread's name matches \"" + target + "\"" : each.toString();
             }
+        } catch (NamePatterns.TooSlow e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        } catch (IllegalArgumentException e) { // no such thread, or no name matching
+            throw new CliException(ExitCodes.NO_SUCH_THREAD, e.getMessage());
         }
-        // Follow only the kills this command requested: a thread without a new request was not found.
+        // Follow the kills this command requested; a JVM thread a name matched was left alone, and is only named.
         List<Long> requested = new ArrayList<>();
-        for (Map.Entry<Long, Long> e : before.entrySet()) {
-            if (control.killStatus(e.getKey()).getRequest() != e.getValue()) {
-                requested.add(e.getKey());
+        for (KillView v : answers) {
+            if (v.getRequest() == 0) {
+                out.println(v.getDescription());
+            } else {
+                requested.add(v.getThreadId());
             }
         }
-        if (requested.isEmpty()) {
-            out.println(answer);
-            return ExitCodes.NO_SUCH_THREAD;
-        }
-        return follow(control, requested, wait, out);
+        return requested.isEmpty() ? ExitCodes.NO_SUCH_THREAD : follow(control, requested, wait, out);
     }
 
-    private static String kill(KillswitchMXBean control, long id, String reason, String option) {
+    private static KillView kill(KillswitchMXBean control, long id, String reason, String option) {
         if (option == null) {
             return control.kill(id, reason);
         }
@@ -204,7 +202,7 @@ final class KillCommand implements TargetCommand {
                 }
                 out.println(landed + ", but the thread is still alive after " + Durations.format(wait)
                         + " (still unwinding, or it caught the error and went on). Now:");
-                out.println(indent(control.describeThread(v.getThreadId())));
+                out.println(indent(describe(control, v.getThreadId())));
                 return ExitCodes.NOT_DEAD;
             default:
                 if (wait.isZero()) {
@@ -224,6 +222,14 @@ final class KillCommand implements TargetCommand {
             throw new CliException(ExitCodes.USAGE, "no thread has an id as large as " + digits);
         }
         return Long.parseLong(digits);
+    }
+
+    private static String describe(KillswitchMXBean control, long id) {
+        try {
+            return control.describeThread(id);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage(); // it ended meanwhile
+        }
     }
 
     private static String indent(String text) {

@@ -50,7 +50,7 @@ public final class JmxRegistrar {
                     MBeanServer platform = ManagementFactory.getPlatformMBeanServer();
                     ObjectName name = new ObjectName(KillswitchControl.OBJECT_NAME);
                     if (!platform.isRegistered(name)) {
-                        platform.registerMBean(control, name);
+                        platform.registerMBean(new DescribedMXBean(control), name);
                         if (debug) {
                             out.println("killswitch: registered the MXBean " + name);
                         }

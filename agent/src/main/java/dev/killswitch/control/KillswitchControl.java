@@ -4,6 +4,7 @@ import dev.killswitch.KillHandle;
 import dev.killswitch.KillOption;
 import dev.killswitch.KillStatus;
 import dev.killswitch.Killswitch;
+import dev.killswitch.runtime.delivery.KillRuntime;
 import dev.killswitch.runtime.delivery.KillStats;
 import dev.killswitch.runtime.delivery.SystemThreads;
 import dev.killswitch.runtime.delivery.ThreadLabels;
@@ -53,52 +54,58 @@ public final class KillswitchControl implements KillswitchMXBean {
     }
 
     @Override
-    public String kill(long threadId, String reason) {
+    public KillView kill(long threadId, String reason) {
         return killById(threadId, reason);
     }
 
     @Override
-    public String escalate(long threadId, String reason) {
+    public KillView escalate(long threadId, String reason) {
         return killById(threadId, reason, KillOption.ESCALATE);
     }
 
     @Override
-    public String killWhenInSelectedCode(long threadId, String reason) {
+    public KillView killWhenInSelectedCode(long threadId, String reason) {
         return killById(threadId, reason, KillOption.WAIT_FOR_SELECTED_CODE);
     }
 
     @Override
-    public String cancelKill(long threadId) {
-        Thread t = finder.byId(threadId);
-        if (t == null) {
-            return noSuchThread(threadId);
+    public KillView cancelKill(long threadId) {
+        Thread t = live(threadId);
+        KillHandle pending = KillRuntime.pendingKill(t);
+        if (pending == null || !pending.cancel()) {
+            return new KillView(threadId, 0, t.getName(), "NONE", "", "", -1, !t.isAlive(), "",
+                    ThreadLabels.label(t) + " has no pending kill to cancel");
         }
-        boolean cancelled = Killswitch.cancelKill(t);
-        return cancelled ? "the pending kill of " + ThreadLabels.label(t) + " is cancelled"
-                : ThreadLabels.label(t) + " has no pending kill to cancel";
+        return view(threadId, pending, number(threadId, pending), "the pending kill of " + ThreadLabels.label(t) + " is cancelled");
     }
 
-    private String killById(long threadId, String reason, KillOption... options) {
-        Thread t = finder.byId(threadId);
-        if (t == null) {
-            return noSuchThread(threadId);
-        }
+    private KillView killById(long threadId, String reason, KillOption... options) {
+        Thread t = live(threadId);
         KillHandle handle = request(t, reason, options);
         awaitAnswer(handle);
-        return handle.describe();
+        return view(threadId, handle, number(threadId, handle), handle.describe());
+    }
+
+    /** The live thread with that id; IllegalArgumentException, with a sentence, if there is none. */
+    private Thread live(long threadId) {
+        Thread t = finder.byId(threadId);
+        if (t == null) {
+            throw new IllegalArgumentException(noSuchThread(threadId));
+        }
+        return t;
     }
 
     @Override
     @SuppressWarnings("deprecation")
-    public String killByName(String nameRegex, String reason) {
+    public List<KillView> killByName(String nameRegex, String reason) {
         if (nameRegex == null || nameRegex.isEmpty()) {
-            return "no name pattern given: pass a regular expression that thread names must match as a whole";
+            throw new IllegalArgumentException("no name pattern given: pass a regular expression that thread names must match as a whole");
         }
         Pattern pattern;
         try {
             pattern = Pattern.compile(nameRegex);
         } catch (PatternSyntaxException e) {
-            return "not a regular expression: " + e.getDescription() + " in \"" + nameRegex + "\"";
+            throw new IllegalArgumentException("not a regular expression: " + e.getDescription() + " in \"" + nameRegex + "\"");
         }
         List<Thread> matched = new ArrayList<>();
         try {
@@ -108,29 +115,31 @@ public final class KillswitchControl implements KillswitchMXBean {
                 }
             }
         } catch (NamePatterns.TooSlow e) {
-            return e.getMessage();
+            throw new IllegalArgumentException(e.getMessage());
         }
+        List<KillView> answers = new ArrayList<>();
         List<KillHandle> handles = new ArrayList<>();
-        int leftAlone = 0;
         for (Thread t : matched) {
-            if (SystemThreads.whyUntouchable(t) != null || t == Thread.currentThread()) {
-                leftAlone++;
+            String untouchable = t == Thread.currentThread() ? "the thread serving this request" : SystemThreads.whyUntouchable(t);
+            if (untouchable != null) {
+                answers.add(new KillView(t.getId(), 0, t.getName(), KillStatus.SYSTEM_THREAD.name(), "", "", -1, false, "",
+                        ThreadLabels.label(t) + " matched and was left alone: it is " + untouchable + ", which is never killed"));
             } else {
                 handles.add(request(t, reason));
             }
         }
-        String skipped = leftAlone == 0 ? "" : " (" + leftAlone + " JVM system or agent thread(s) matched too and were left alone)";
         if (handles.isEmpty()) {
-            return "no live thread's name matches \"" + nameRegex + "\"" + skipped + (finder.virtualThreadsVisible() ? ""
-                    : " (virtual threads cannot be listed in this JVM; only platform threads were searched)");
+            throw new IllegalArgumentException("no live thread's name matches \"" + nameRegex + "\""
+                    + (answers.isEmpty() ? "" : " (" + answers.size() + " JVM system or agent thread(s) matched and were left alone)")
+                    + (finder.virtualThreadsVisible() ? "" : " (virtual threads cannot be listed in this JVM; only platform threads were searched)"));
         }
         long deadline = System.nanoTime() + ANSWER_WAIT.toNanos();
-        StringBuilder answer = new StringBuilder(handles.size() + " thread(s) matched \"" + nameRegex + "\"" + skipped + ":");
         for (KillHandle h : handles) {
             awaitUntil(h, deadline);
-            answer.append('\n').append(h.describe());
+            long id = h.thread().getId();
+            answers.add(view(id, h, number(id, h), h.describe()));
         }
-        return answer.toString();
+        return answers;
     }
 
     @Override
@@ -139,7 +148,10 @@ public final class KillswitchControl implements KillswitchMXBean {
         Thread t = finder.byId(threadId);
         KillHandle kill = remembered(threadId);
         if (t == null) {
-            return noSuchThread(threadId) + (kill == null ? "" : "; last kill: " + kill.describe());
+            if (kill == null) {
+                throw new IllegalArgumentException(noSuchThread(threadId));
+            }
+            return noSuchThread(threadId) + "; last kill: " + kill.describe();
         }
         StackTraceElement[] stack = t.getStackTrace();
         StackTraceElement selected = Diagnosis.firstSelected(stack);
@@ -184,14 +196,28 @@ public final class KillswitchControl implements KillswitchMXBean {
         }
         if (r == null) {
             Thread t = finder.byId(threadId);
-            return new KillView(threadId, 0, t == null ? "" : t.getName(), "NONE", "", "", -1, t == null, "",
-                    "no kill of thread " + threadId + " was requested through JMX");
+            if (t == null) {
+                throw new IllegalArgumentException(noSuchThread(threadId) + ", and no kill of it was requested through JMX");
+            }
+            return new KillView(threadId, 0, t.getName(), "NONE", "", "", -1, false, "",
+                    "no kill of " + ThreadLabels.label(t) + " was requested through JMX");
         }
-        KillHandle h = r.handle;
-        return new KillView(threadId, r.number, h.thread().getName(), h.status().name(), h.reason(),
+        return view(threadId, r.handle, r.number, r.handle.describe());
+    }
+
+    private static KillView view(long threadId, KillHandle h, long number, String description) {
+        return new KillView(threadId, number, h.thread().getName(), h.status().name(), h.reason(),
                 h.deliveredAt().map(Diagnosis::frame).orElse(""),
                 h.deliveryLatency().map(d -> d.toNanos() / 1e6).orElse(-1.0), h.hasThreadEnded(),
-                h.whyNotDelivered().orElse(""), h.describe());
+                h.whyNotDelivered().orElse(""), description);
+    }
+
+    /** The number of the request behind {@code handle}, if it was made here; 0 otherwise. */
+    private long number(long threadId, KillHandle handle) {
+        synchronized (kills) {
+            Remembered r = kills.get(threadId);
+            return r != null && (r.handle == handle || handle.pendingKill().orElse(null) == r.handle) ? r.number : 0;
+        }
     }
 
     private KillHandle request(Thread t, String reason, KillOption... options) {
@@ -332,21 +358,26 @@ public final class KillswitchControl implements KillswitchMXBean {
 
     @Override
     public double getDeliveryLatencyMeanMillis() {
-        return KillStats.meanDeliveryMicros() / 1000.0;
+        return measured(KillStats.meanDeliveryMicros() / 1000.0);
     }
 
     @Override
     public double getDeliveryLatencyP50Millis() {
-        return KillStats.recentLatencyMillis()[0];
+        return measured(KillStats.recentLatencyMillis()[0]);
     }
 
     @Override
     public double getDeliveryLatencyP99Millis() {
-        return KillStats.recentLatencyMillis()[1];
+        return measured(KillStats.recentLatencyMillis()[1]);
     }
 
     @Override
     public double getDeliveryLatencyMaxMillis() {
-        return KillStats.recentLatencyMillis()[2];
+        return measured(KillStats.recentLatencyMillis()[2]);
+    }
+
+    /** Not a number until a kill has been delivered: 0 would read as "instant" on a graph. */
+    private static double measured(double millis) {
+        return KillStats.delivered() == 0 ? Double.NaN : millis;
     }
 }

@@ -114,6 +114,11 @@ public final class KillRuntime {
         return refusal;
     }
 
+    /** The pending kill of {@code thread}, whoever asked for it, or null. */
+    public static KillHandle pendingKill(Thread thread) {
+        return PendingKills.find(thread);
+    }
+
     public static boolean isKillPending(Thread thread) {
         return PendingKills.find(thread) != null;
     }
