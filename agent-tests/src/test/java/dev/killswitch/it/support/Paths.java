@@ -39,6 +39,11 @@ public final class Paths {
         }
     }
 
+    /** A jar of the ecosystem's tools that the build copies beside the fixtures: jmx_prometheus_javaagent.jar, jolokia-agent.jar. */
+    public static Path tool(String jar) {
+        return existing("fixtures.dir").resolve("tools").resolve(jar);
+    }
+
     public static Path legacyJar() {
         return existing("fixtures.dir").resolve("legacy").resolve("junit-3.8.1.jar");
     }
