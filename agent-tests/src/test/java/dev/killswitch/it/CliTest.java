@@ -119,6 +119,37 @@ class CliTest {
         }
     }
 
+    /** Scripts read one JSON object per command, with the same exit codes. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void scriptsReadJson(Jdk jdk) {
+        try (ChildJvm target = JmxControlTest.target(jdk)) {
+            String pid = Long.toString(target.pid());
+            long victim = target.ask("START victim com.acme.control.Runaways spin", "STARTED").number("id");
+
+            Cli.Result status = Cli.run(jdk, "status", pid, "--json");
+            assertEquals(0, status.exit, status.toString());
+            assertTrue(status.out.startsWith("{\"pid\":" + pid + ",\"version\":"), status.toString());
+            assertTrue(status.out.contains("\"active\":true,\"include\":[\"com.acme.**\"],\"exclude\":[]"), status.toString());
+            assertTrue(status.out.contains("\"deliveryLatencyMillis\":{\"p50\":null,"), "no latency before a kill: " + status);
+
+            Cli.Result threads = Cli.run(jdk, "threads", pid, "--json");
+            assertEquals(0, threads.exit, threads.toString());
+            assertTrue(threads.out.contains("{\"id\":" + victim + ",\"name\":\"victim\",\"state\":\"RUNNABLE\",\"virtual\":false,"
+                    + "\"inSelectedCode\":true,\"where\":\"com.acme.control.Runaways.spin("), threads.toString());
+
+            Cli.Result kill = Cli.run(jdk, "kill", pid, Long.toString(victim), "--json");
+            assertEquals(0, kill.exit, kill.toString());
+            assertTrue(kill.out.startsWith("{\"pid\":" + pid + ",\"exitCode\":0,\"kills\":[{\"threadId\":" + victim
+                    + ",\"threadName\":\"victim\",\"status\":\"DELIVERED\","), kill.toString());
+            assertTrue(kill.out.contains("\"summary\":\"thread " + victim + " \\\"victim\\\" killed: ThreadKilledError thrown at"), kill.toString());
+
+            Cli.Result none = Cli.run(jdk, "cancel", pid, Long.toString(ProcessHandle.current().pid() + 987654321L), "--json");
+            assertEquals(6, none.exit, none.toString());
+            assertTrue(none.err.startsWith("killswitch: no live thread with id"), none.toString());
+        }
+    }
+
     /** A batch job whose main thread waits for the victim and then ends the JVM: the kill worked, and the tool says so. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")

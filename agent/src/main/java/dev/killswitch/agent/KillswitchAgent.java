@@ -59,8 +59,10 @@ public final class KillswitchAgent {
                     .getMethod("start", String.class, Instrumentation.class, boolean.class, File.class)
                     .invoke(null, agentArgs, instrumentation, attached, jar);
         } catch (Throwable t) {
-            // Whatever happens, the application starts.
-            System.err.println("killswitch: the agent could not start and instruments nothing: " + t);
+            // Whatever happens, the application starts. The reflective call's wrapper says nothing: name its cause.
+            Throwable cause = t instanceof java.lang.reflect.InvocationTargetException && t.getCause() != null ? t.getCause() : t;
+            System.err.println("killswitch: the agent could not start and instruments nothing; the application runs on"
+                    + " without it (" + cause + "). Please report this line.");
         }
     }
 

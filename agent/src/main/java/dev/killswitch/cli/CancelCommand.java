@@ -10,6 +10,7 @@ import java.util.List;
 final class CancelCommand implements TargetCommand {
     @Override
     public int run(String pid, List<String> args, KillswitchMXBean control, PrintStream out) throws CliException {
+        boolean json = Json.requested(args);
         if (args.size() != 1 || !args.get(0).matches("\\d{1,18}")) {
             throw new CliException(ExitCodes.USAGE, "cancel takes one thread id after the process id"
                     + " (java -jar killswitch-agent.jar threads " + pid + " lists them)");
@@ -21,7 +22,7 @@ final class CancelCommand implements TargetCommand {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.NO_SUCH_THREAD, e.getMessage());
         }
-        out.println(answer.getDescription());
+        out.println(json ? Json.write(Json.kill(answer, null)) : answer.getDescription());
         return answer.getStatus().equals("CANCELLED") ? ExitCodes.OK : ExitCodes.NOT_DEAD;
     }
 }

@@ -30,6 +30,7 @@ final class KillCommand implements TargetCommand {
 
     @Override
     public int run(String pid, List<String> args, KillswitchMXBean control, PrintStream out) throws CliException {
+        boolean json = Json.requested(args);
         String target = null;
         String reason = DEFAULT_REASON;
         Duration wait = DEFAULT_WAIT;
@@ -57,7 +58,7 @@ final class KillCommand implements TargetCommand {
                 wait = waitOption(a.substring("--wait=".length()));
             } else if (a.startsWith("--")) {
                 throw new CliException(ExitCodes.USAGE, "unknown option " + a
-                        + " (kill takes --reason TEXT, --wait DURATION, --escalate and --wait-for-selected-code)");
+                        + " (kill takes --reason TEXT, --wait DURATION, --escalate, --wait-for-selected-code and --json)");
             } else if (target == null) {
                 target = a;
             } else {
@@ -109,14 +110,26 @@ final class KillCommand implements TargetCommand {
         }
         // Follow the kills this command requested; a JVM thread a name matched was left alone, and is only named.
         List<Long> requested = new ArrayList<>();
+        List<Object> report = new ArrayList<>();
         for (KillView v : answers) {
             if (v.getRequest() == 0) {
-                out.println(v.getDescription());
+                report.add(Json.kill(v, v.getDescription()));
+                if (!json) {
+                    out.println(v.getDescription());
+                }
             } else {
                 requested.add(v.getThreadId());
             }
         }
-        return requested.isEmpty() ? ExitCodes.NO_SUCH_THREAD : follow(control, requested, wait, out);
+        int exit = requested.isEmpty() ? ExitCodes.NO_SUCH_THREAD : follow(control, requested, wait, json ? report : null, out);
+        if (json) {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("pid", Long.parseLong(pid));
+            answer.put("exitCode", exit);
+            answer.put("kills", report);
+            out.println(Json.write(answer));
+        }
+        return exit;
     }
 
     private static KillView kill(KillswitchMXBean control, long id, String reason, String option) {
@@ -126,7 +139,9 @@ final class KillCommand implements TargetCommand {
         return option.equals("--escalate") ? control.escalate(id, reason) : control.killWhenInSelectedCode(id, reason);
     }
 
-    private static int follow(KillswitchMXBean control, List<Long> ids, Duration wait, PrintStream out) throws CliException {
+    /** Waits for the kills; prints what became of each, or adds it to {@code json} if that is not null. */
+    private static int follow(KillswitchMXBean control, List<Long> ids, Duration wait, List<Object> json, PrintStream out)
+            throws CliException {
         long deadline = System.nanoTime() + wait.toNanos();
         Map<Long, KillView> last = new LinkedHashMap<>();
         try {
@@ -147,7 +162,13 @@ final class KillCommand implements TargetCommand {
         }
         int exit = ExitCodes.OK;
         for (KillView v : last.values()) {
-            exit = Math.max(exit, report(control, v, wait, out));
+            if (json == null) {
+                exit = Math.max(exit, report(control, v, wait, out));
+            } else {
+                java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+                exit = Math.max(exit, report(control, v, wait, new PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8)));
+                json.add(Json.kill(v, text.toString(java.nio.charset.StandardCharsets.UTF_8).trim()));
+            }
         }
         return exit;
     }

@@ -4,19 +4,60 @@ import dev.killswitch.control.KillswitchMXBean;
 import dev.killswitch.runtime.delivery.KillStats;
 
 import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** {@code status PID}: whether the agent is loaded, with which patterns, and its counters. */
 final class StatusCommand implements TargetCommand {
 
     @Override
     public int run(String pid, List<String> args, KillswitchMXBean control, PrintStream out) throws CliException {
+        boolean json = Json.requested(args);
         if (!args.isEmpty()) {
-            throw new CliException(ExitCodes.USAGE, "status takes only a process id, not " + args);
+            throw new CliException(ExitCodes.USAGE, "status takes only a process id (and --json), not " + args);
         }
-        print(pid, control, out);
+        if (json) {
+            out.println(Json.write(json(pid, control)));
+        } else {
+            print(pid, control, out);
+        }
         return ExitCodes.OK;
+    }
+
+    private static Map<String, Object> json(String pid, KillswitchMXBean c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pid", Long.parseLong(pid));
+        m.put("version", c.getVersion());
+        m.put("active", c.isActive());
+        m.put("include", Arrays.asList(c.getInclude()));
+        m.put("exclude", Arrays.asList(c.getExclude()));
+        m.put("instrumentedClasses", c.getInstrumentedClasses());
+        m.put("retransformedClasses", c.getRetransformedClasses());
+        Map<String, Object> points = new LinkedHashMap<>();
+        points.put("backEdge", c.getBackEdgeKillPoints());
+        points.put("methodEntry", c.getMethodEntryKillPoints());
+        points.put("blockingCall", c.getBlockingCallKillPoints());
+        points.put("catchExit", c.getCatchExitKillPoints());
+        m.put("killPoints", points);
+        Map<String, Object> kills = new LinkedHashMap<>();
+        kills.put("requested", c.getKillsRequested());
+        kills.put("delivered", c.getKillsDelivered());
+        kills.put("pending", c.getKillsPending());
+        kills.put("refused", c.getKillsRefused());
+        kills.put("endedUndelivered", c.getKillsEndedUndelivered());
+        kills.put("cancelled", c.getKillsCancelled());
+        kills.put("reraised", c.getKillsReraised());
+        m.put("kills", kills);
+        Map<String, Object> latency = new LinkedHashMap<>(); // null until a kill has been delivered
+        latency.put("p50", c.getDeliveryLatencyP50Millis());
+        latency.put("p99", c.getDeliveryLatencyP99Millis());
+        latency.put("max", c.getDeliveryLatencyMaxMillis());
+        latency.put("mean", c.getDeliveryLatencyMeanMillis());
+        m.put("deliveryLatencyMillis", latency);
+        return m;
     }
 
     static void print(String pid, KillswitchMXBean c, PrintStream out) {

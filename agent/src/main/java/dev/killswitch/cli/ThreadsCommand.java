@@ -4,8 +4,11 @@ import dev.killswitch.control.KillswitchMXBean;
 import dev.killswitch.control.ThreadView;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** {@code threads PID}: a table of the target's threads. */
 final class ThreadsCommand implements TargetCommand {
@@ -13,11 +16,23 @@ final class ThreadsCommand implements TargetCommand {
 
     @Override
     public int run(String pid, List<String> args, KillswitchMXBean control, PrintStream out) throws CliException {
+        boolean json = Json.requested(args);
         if (!args.isEmpty()) {
-            throw new CliException(ExitCodes.USAGE, "threads takes only a process id, not " + args);
+            throw new CliException(ExitCodes.USAGE, "threads takes only a process id (and --json), not " + args);
         }
         List<ThreadView> threads = control.threads();
         threads.sort(Comparator.comparingLong(ThreadView::getId));
+        if (json) {
+            List<Object> rows = new ArrayList<>();
+            for (ThreadView t : threads) {
+                rows.add(Json.thread(t));
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("pid", Long.parseLong(pid));
+            answer.put("threads", rows);
+            out.println(Json.write(answer));
+            return ExitCodes.OK;
+        }
         int nameWidth = 4;
         for (ThreadView t : threads) {
             nameWidth = Math.max(nameWidth, Math.min(MAX_NAME, t.getName().length()));
