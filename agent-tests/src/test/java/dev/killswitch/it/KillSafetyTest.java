@@ -73,7 +73,7 @@ class KillSafetyTest {
             ChildJvm.Line acquired = child.ask("LEAVE acquire " + kind, "LEFT");
             assertEquals("dev.killswitch.ThreadKilledError", acquired.get("died"), acquired.toString());
             assertFalse(acquired.flag("lockHeld"), "the lock taken as the loop was left is released by the finally: " + acquired);
-            assertTrue(acquired.flag("workedInTry"), "the kill landed inside the try: " + acquired);
+            assertTrue(acquired.flag("landedInWork"), "the kill landed in the work inside the try, not as the loop was left: " + acquired);
 
             ChildJvm.Line offered = child.ask("LEAVE offer " + kind, "LEFT");
             assertEquals("dev.killswitch.ThreadKilledError", offered.get("died"), offered.toString());

@@ -145,7 +145,8 @@ public final class SafetyDriver {
         f.put("lockHeld", lock().isLocked());
         f.put("queued", queue.size());
         f.put("offered", number("offered"));
-        f.put("workedInTry", number("progress") > (shape.equals("acquire") ? 0 : 1));
+        // Where it landed, not how far the work got: a kill may land at the entry of the work, before any of it is done.
+        f.put("landedInWork", h.deliveredAt().map(frame -> frame.getMethodName().startsWith("work")).orElse(false));
         f.put("describe", h.describe());
         Report.line("LEFT", f);
     }
