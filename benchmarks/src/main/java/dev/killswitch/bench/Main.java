@@ -9,7 +9,7 @@ import java.util.Locale;
  * Runs the benchmarks and prints their figures.
  *
  * <pre>
- * java -jar benchmarks.jar [quick|full] [idle] [latency] [storm] [startup] [transform]
+ * java -jar benchmarks.jar [quick|full] [idle] [latency] [storm] [startup] [transform] [cli]
  * </pre>
  * With no section named, runs all of them. Use the JDK to be measured to run this jar: JMH forks and
  * child JVMs use the same one.
@@ -34,15 +34,16 @@ public final class Main {
                 case "storm":
                 case "startup":
                 case "transform":
+                case "cli":
                     sections.add(a.toLowerCase(Locale.ROOT));
                     break;
                 default:
-                    System.err.println("usage: java -jar benchmarks.jar [quick|full] [idle] [latency] [storm] [startup] [transform]");
+                    System.err.println("usage: java -jar benchmarks.jar [quick|full] [idle] [latency] [storm] [startup] [transform] [cli]");
                     System.exit(2);
             }
         }
         if (sections.isEmpty()) {
-            sections.addAll(List.of("transform", "startup", "latency", "storm", "idle"));
+            sections.addAll(List.of("transform", "startup", "cli", "latency", "storm", "idle"));
         }
         PrintStream out = System.out;
         out.println("killswitch benchmarks, " + mode.name().toLowerCase(Locale.ROOT) + " mode: " + String.join(", ", sections));
@@ -62,6 +63,9 @@ public final class Main {
                     break;
                 case "startup":
                     StartupReport.run(mode, sink);
+                    break;
+                case "cli":
+                    ControlReport.run(mode, sink);
                     break;
                 default:
                     TransformRate.run(mode, sink);
