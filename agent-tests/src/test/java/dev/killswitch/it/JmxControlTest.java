@@ -139,6 +139,10 @@ class JmxControlTest {
                 ChildJvm.Line nobody = client.ask("KILL_BY_NAME nobody-.* why", "ANSWER");
                 assertEquals(IAE, nobody.get("error"), nobody.toString());
                 assertTrue(nobody.get("text").startsWith("no live thread's name matches \"nobody-.*\""), nobody.toString());
+                ChildJvm.Line nullPattern = client.ask("KILL_BY_NAME_NULL", "ANSWER");
+                assertEquals(IAE, nullPattern.get("error"), nullPattern.toString());
+                assertEquals("no name pattern given: pass a regular expression that thread names must match as a whole",
+                        nullPattern.get("text"), nullPattern.toString());
                 ChildJvm.Line noCancel = client.ask("CANCEL 987654321", "ANSWER");
                 assertEquals(IAE, noCancel.get("error"), noCancel.toString());
 

@@ -54,6 +54,8 @@ public final class JmxClient {
                 .on("CANCEL", cmd -> answer(() -> mbsc.invoke(name, "cancelKill", new Object[] {Long.parseLong(cmd[1])}, new String[] {"long"})))
                 .on("KILL_BY_NAME", cmd -> answer(() -> mbsc.invoke(name, "killByName", new Object[] {cmd[1], cmd[2]},
                         new String[] {"java.lang.String", "java.lang.String"})))
+                .on("KILL_BY_NAME_NULL", cmd -> answer(() -> mbsc.invoke(name, "killByName", new Object[] {null, null},
+                        new String[] {"java.lang.String", "java.lang.String"})))
                 .on("DESCRIBE", cmd -> answer(() -> mbsc.invoke(name, "describeThread", new Object[] {Long.parseLong(cmd[1])}, new String[] {"long"})))
                 .on("STATUS", cmd -> answer("STATUS", () -> mbsc.invoke(name, "killStatus", new Object[] {Long.parseLong(cmd[1])},
                         new String[] {"long"})))
