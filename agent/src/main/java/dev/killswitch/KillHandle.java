@@ -2,6 +2,7 @@ package dev.killswitch;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -35,6 +36,14 @@ public interface KillHandle {
 
     /** Time from the request to the throw, once delivered. */
     Optional<Duration> deliveryLatency();
+
+    /**
+     * The classes of the thread's stack that this kill had instrumented, because they ran code without kill
+     * points and {@code on-demand} allowed it; empty if none.
+     */
+    default List<String> instrumentedOnDemand() {
+        return List.of();
+    }
 
     /** True once the thread has terminated, whether or not the kill was delivered. */
     boolean hasThreadEnded();

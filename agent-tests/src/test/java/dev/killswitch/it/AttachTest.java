@@ -90,9 +90,9 @@ class AttachTest {
             assertEquals(2, bad.exit, bad.toString());
             assertTrue(bad.err.contains("killswitch: the agent would not start with these arguments: ")
                     && bad.err.contains("has an empty name segment"), bad.toString());
-            Cli.Result none = Cli.run(jdk, "attach", pid);
+            Cli.Result none = Cli.run(jdk, "attach", pid, "on-demand=none");
             assertEquals(2, none.exit, none.toString());
-            assertTrue(none.err.contains("no classes selected: give include=<patterns>"), none.toString());
+            assertTrue(none.err.contains("no classes selected: with on-demand=none, give include=<patterns>"), none.toString());
             Cli.Result split = Cli.run(jdk, "attach", pid, "include=com.acme.**", "debug=true");
             assertEquals(2, split.exit, split.toString());
             assertTrue(split.err.contains("attach takes the agent arguments as one word: quote them"), split.toString());

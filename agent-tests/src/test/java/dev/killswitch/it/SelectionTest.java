@@ -39,7 +39,7 @@ class SelectionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void includeSelectsAPackageAndItsSubpackagesOnly(Jdk jdk) {
-        try (ChildJvm child = run(jdk, "include=com.acme.shapes.**;debug=true")) {
+        try (ChildJvm child = run(jdk, "include=com.acme.shapes.**;debug=true;on-demand=none")) {
             Set<String> classes = instrumented(child);
             assertTrue(classes.containsAll(Set.of("com.acme.shapes.Shapes", "com.acme.shapes.Shapes$Inner",
                     "com.acme.shapes.Shapes$1", "com.acme.shapes.Shapes$Mode$1", "com.acme.shapes.Shapes$1Local",
@@ -66,7 +66,7 @@ class SelectionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void singleStarIsOnePackageOnly(Jdk jdk) {
-        try (ChildJvm child = run(jdk, "include=com.acme.*;debug=true")) {
+        try (ChildJvm child = run(jdk, "include=com.acme.*;debug=true;on-demand=none")) {
             assertEquals(Set.of(), instrumented(child), "com.acme itself holds no class");
             assertNotKillable(child.event("SHAPES"));
         }
@@ -126,7 +126,10 @@ class SelectionTest {
         assertFalse(line.flag("alive"), line.toString());
     }
 
-    /** The thread loops in unselected code: the kill is not delivered, nothing is left pending, and the thread lives on. */
+    /**
+     * The thread loops in unselected code (with on-demand=none, or excluded): the kill is not delivered, nothing is left
+     * pending, and the thread lives on.
+     */
     private static void assertNotKillable(ChildJvm.Line line) {
         assertFalse(line.flag("delivered"), line.toString());
         assertTrue(line.flag("alive"), line.toString());

@@ -13,9 +13,12 @@ import dev.killswitch.instrument.InstalledTransformers;
 import dev.killswitch.instrument.Retransformer;
 import dev.killswitch.instrument.TransformReporter;
 import dev.killswitch.instrument.killpoints.KillPointTransformer;
+import dev.killswitch.instrument.ondemand.OnDemandClasses;
+import dev.killswitch.instrument.ondemand.StackInstrumenter;
 import dev.killswitch.instrument.retrofit.RetrofitInstaller;
 import dev.killswitch.runtime.AgentOnly;
 import dev.killswitch.runtime.delivery.KillRuntime;
+import dev.killswitch.runtime.ondemand.OnDemand;
 import dev.killswitch.runtime.start.RuntimeStart;
 
 import java.io.File;
@@ -59,18 +62,24 @@ public final class AgentInstaller {
             }
         }
         TransformReporter reporter = new TransformReporter(config.debug(), out);
-        ClassSelector selector = new ClassSelector(config.include(), config.exclude());
+        ClassSelector selector = new ClassSelector(config.include(), config.exclude(), config.includeJdk(), config.onDemand());
+        OnDemandClasses onDemand = new OnDemandClasses();
         InstalledTransformers ledger = new InstalledTransformers(instrumentation);
         int retransformed;
         try {
             // The retrofits first: the kill-point transformer must see their code to know where cleanup code is.
             RetrofitInstaller.install(config, selector, reporter, ledger, attached, out);
-            ledger.add(new KillPointTransformer(selector, reporter, instrumentation));
+            ledger.add(new KillPointTransformer(selector, reporter, instrumentation, onDemand));
+            if (selector.instrumentsOnDemand()) {
+                OnDemand.instrumentWith(new StackInstrumenter(instrumentation, selector, onDemand, out));
+            }
             RuntimeStart.activate(config.debug());
-            retransformed = attached ? Retransformer.retransformLoaded(instrumentation, selector) : 0;
+            // The JDK packages of include-jdk were loaded before the agent, like everything when it is attached.
+            retransformed = attached || !config.includeJdk().isEmpty() ? Retransformer.retransformLoaded(instrumentation, selector) : 0;
         } catch (RuntimeException | LinkageError e) {
             // All or nothing: no transformer stays behind an agent that answers every kill with "not running".
             ledger.removeAll();
+            OnDemand.instrumentWith(null);
             KillRuntime.disable("it could not start: " + e);
             out.println("killswitch: the agent could not start (" + e + "); it instruments nothing from now on and refuses kills;"
                     + " the application runs on. Please report this with the line above.");
@@ -80,7 +89,7 @@ public final class AgentInstaller {
                 + (attached ? "; attached to the running JVM, " + retransformed + " loaded classes instrumented by retransformation" : ""));
         GcHint.checkInBackground(out);
         KillswitchControl control = new KillswitchControl(texts(config.include()), texts(config.exclude()), version(agentJar),
-                retransformed, instrumentation);
+                attached ? retransformed : 0, instrumentation);
         JmxRegistrar.registerWhenAvailable(control, out, config.debug());
         CommandServer.start(control, out);
         KillEvents.install(out);

@@ -90,6 +90,7 @@ final class Json {
         m.put("threadEnded", v.isThreadEnded());
         m.put("whyNotDelivered", v.getWhyNotDelivered().isEmpty() ? null : v.getWhyNotDelivered());
         m.put("description", v.getDescription());
+        m.put("instrumentedOnDemand", List.of(v.getInstrumentedOnDemand()));
         if (summary != null) {
             m.put("summary", summary);
         }

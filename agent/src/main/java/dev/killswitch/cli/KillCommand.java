@@ -5,6 +5,7 @@ import dev.killswitch.control.KillView;
 import dev.killswitch.control.KillswitchMXBean;
 import dev.killswitch.control.NamePatterns;
 import dev.killswitch.control.ThreadView;
+import dev.killswitch.runtime.delivery.KillRequest;
 import dev.killswitch.runtime.delivery.ThreadLabels;
 
 import java.io.PrintStream;
@@ -211,8 +212,10 @@ final class KillCommand implements TargetCommand {
                 out.println(v.getDescription() + (v.isThreadEnded() ? "" : "; the thread is still alive after " + Durations.format(wait)));
                 return v.isThreadEnded() ? ExitCodes.OK : ExitCodes.NOT_DEAD;
             case "DELIVERED":
-                String landed = String.format(Locale.ROOT, "%s killed: ThreadKilledError thrown at %s, %.2f ms after the request",
-                        who, v.getDeliveredAt(), v.getLatencyMillis());
+                String[] onDemand = v.getInstrumentedOnDemand();
+                String landed = String.format(Locale.ROOT, "%s killed: ThreadKilledError thrown at %s%s, %.2f ms after the request",
+                        who, v.getDeliveredAt(), onDemand.length == 0 ? "" : " (" + KillRequest.onDemandNote(List.of(onDemand)) + ")",
+                        v.getLatencyMillis());
                 if (v.isThreadEnded()) {
                     out.println(landed + "; the thread has ended");
                     return ExitCodes.OK;

@@ -11,8 +11,14 @@ public final class AgentConfig {
     private final Retrofits retrofits;
     /** For each key that was set, where it came from ("agent argument", ...). */
     private final Map<String, String> origins;
+    private final List<String> includeJdk;
+    /** Null: every class that include could name. */
+    private final List<ClassGlob> onDemand;
 
-    AgentConfig(List<ClassGlob> include, List<ClassGlob> exclude, boolean debug, Retrofits retrofits, Map<String, String> origins) {
+    AgentConfig(List<ClassGlob> include, List<ClassGlob> exclude, boolean debug, Retrofits retrofits, Map<String, String> origins,
+                List<String> includeJdk, List<ClassGlob> onDemand) {
+        this.includeJdk = List.copyOf(includeJdk);
+        this.onDemand = onDemand == null ? null : List.copyOf(onDemand);
         this.include = List.copyOf(include);
         this.exclude = List.copyOf(exclude);
         this.debug = debug;
@@ -26,6 +32,19 @@ public final class AgentConfig {
 
     public List<ClassGlob> exclude() {
         return exclude;
+    }
+
+    /** {@code include-jdk}: the JDK packages (dotted) where kills may land; empty by default. */
+    public List<String> includeJdk() {
+        return includeJdk;
+    }
+
+    /**
+     * {@code on-demand}: the classes that may be instrumented when a kill needs them, on the victim's stack; null for
+     * every class that include could name (the default), empty for none.
+     */
+    public List<ClassGlob> onDemand() {
+        return onDemand;
     }
 
     public boolean debug() {
@@ -44,8 +63,11 @@ public final class AgentConfig {
 
     /** For the start-up line: {@code include=com.acme.** (agent argument), exclude=none}. */
     public String describe() {
-        return "include=" + globs(include) + origin("include", " (", ")")
+        return "include=" + (include.isEmpty() ? "none" : globs(include) + origin("include", " (", ")"))
                 + ", exclude=" + (exclude.isEmpty() ? "none" : globs(exclude) + origin("exclude", " (", ")"))
+                + (includeJdk.isEmpty() ? "" : ", include-jdk=" + String.join(",", includeJdk) + origin(ConfigLoader.INCLUDE_JDK, " (", ")"))
+                + ", on-demand=" + (onDemand == null ? "all" : onDemand.isEmpty() ? "none" : globs(onDemand))
+                + origin(ConfigLoader.ON_DEMAND, " (", ")")
                 + (debug ? ", debug=true" + origin("debug", " (", ")") : "")
                 + (retrofits.interruptKills ? ", interrupt-kills=true" + origin(ConfigLoader.INTERRUPT_KILLS, " (", ")") : "")
                 + (retrofits.stopShim ? ", stop-shim=true" + origin(ConfigLoader.STOP_SHIM, " (", ")") : "")

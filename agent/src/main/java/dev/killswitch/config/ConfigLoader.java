@@ -22,7 +22,14 @@ public final class ConfigLoader {
     public static final String INTERRUPT_KILLS = "interrupt-kills";
     public static final String STOP_SHIM = "stop-shim";
     public static final String DEADLINE = "deadline";
-    static final List<String> KEYS = List.of(INCLUDE, EXCLUDE, DEBUG, INTERRUPT_KILLS, STOP_SHIM, DEADLINE);
+    public static final String INCLUDE_JDK = "include-jdk";
+    public static final String ON_DEMAND = "on-demand";
+    static final List<String> KEYS = List.of(INCLUDE, EXCLUDE, DEBUG, INTERRUPT_KILLS, STOP_SHIM, DEADLINE, INCLUDE_JDK, ON_DEMAND);
+    /**
+     * The JDK packages where a kill may land, because the state a kill interrupts there belongs to the killed
+     * thread alone. The README says why for each; every other JDK package is never changed.
+     */
+    public static final List<String> SAFE_JDK_PACKAGES = List.of("java.util.regex");
 
     static final String PROPERTY_PREFIX = "killswitch.";
     static final String ENV_PREFIX = "KILLSWITCH_";
@@ -50,12 +57,14 @@ public final class ConfigLoader {
                 origins.put(key, "environment variable " + envName(key));
             }
         }
-        if (!values.containsKey(INCLUDE)) {
-            throw new ConfigException("no classes selected: give include=<patterns> as agent argument"
+        List<ClassGlob> include = values.containsKey(INCLUDE) ? globs(INCLUDE, values.get(INCLUDE), origins.get(INCLUDE)) : List.of();
+        List<String> includeJdk = values.containsKey(INCLUDE_JDK) ? jdkPackages(values.get(INCLUDE_JDK), origins.get(INCLUDE_JDK)) : List.of();
+        List<ClassGlob> onDemand = values.containsKey(ON_DEMAND) ? onDemand(values.get(ON_DEMAND), origins.get(ON_DEMAND)) : null;
+        if (include.isEmpty() && includeJdk.isEmpty() && onDemand != null && onDemand.isEmpty()) {
+            throw new ConfigException("no classes selected: with on-demand=none, give include=<patterns> as agent argument"
                     + " (-javaagent:killswitch-agent.jar=include=com.acme.**), system property "
                     + PROPERTY_PREFIX + INCLUDE + " or environment variable " + envName(INCLUDE));
         }
-        List<ClassGlob> include = globs(INCLUDE, values.get(INCLUDE), origins.get(INCLUDE));
         List<ClassGlob> exclude = values.containsKey(EXCLUDE)
                 ? globs(EXCLUDE, values.get(EXCLUDE), origins.get(EXCLUDE)) : List.of();
         boolean debug = values.containsKey(DEBUG) && bool(DEBUG, values.get(DEBUG), origins.get(DEBUG));
@@ -64,7 +73,8 @@ public final class ConfigLoader {
         boolean stopShim = values.containsKey(STOP_SHIM) && bool(STOP_SHIM, values.get(STOP_SHIM), origins.get(STOP_SHIM));
         List<DeadlineSpec> deadlines = values.containsKey(DEADLINE)
                 ? DeadlineSpec.parseList(values.get(DEADLINE), origins.get(DEADLINE)) : List.of();
-        return new AgentConfig(include, exclude, debug, new AgentConfig.Retrofits(interruptKills, stopShim, deadlines), origins);
+        return new AgentConfig(include, exclude, debug, new AgentConfig.Retrofits(interruptKills, stopShim, deadlines), origins,
+                includeJdk, onDemand);
     }
 
     static Map<String, String> parseAgentArguments(String args) throws ConfigException {
@@ -138,6 +148,38 @@ public final class ConfigLoader {
             }
         }
         return globs;
+    }
+
+    /** {@code include-jdk}: only packages of {@link #SAFE_JDK_PACKAGES}. */
+    private static List<String> jdkPackages(String value, String origin) throws ConfigException {
+        List<String> packages = new ArrayList<>();
+        for (String item : value.split(",", -1)) {
+            String name = item.trim();
+            if (!SAFE_JDK_PACKAGES.contains(name)) {
+                throw new ConfigException(INCLUDE_JDK + " \"" + name + "\" (" + origin + ") is not a JDK package where a kill is safe:"
+                        + " a kill may land only where the state it interrupts belongs to the killed thread alone, which holds for "
+                        + String.join(", ", SAFE_JDK_PACKAGES) + "; every other JDK package is never changed");
+            }
+            if (!packages.contains(name)) {
+                packages.add(name);
+            }
+        }
+        return packages;
+    }
+
+    /** {@code on-demand}: {@code all} (the default), {@code none}, or the class patterns that may be instrumented on demand. */
+    private static List<ClassGlob> onDemand(String value, String origin) throws ConfigException {
+        if (value.equalsIgnoreCase("all")) {
+            return null;
+        }
+        if (value.equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        try {
+            return globs(ON_DEMAND, value, origin);
+        } catch (ConfigException e) {
+            throw new ConfigException(e.getMessage() + "; or give on-demand=all (the default) or on-demand=none");
+        }
     }
 
     private static boolean bool(String key, String value, String origin) throws ConfigException {

@@ -14,11 +14,20 @@ public final class KillView {
     private final boolean threadEnded;
     private final String whyNotDelivered;
     private final String description;
+    private final String[] instrumentedOnDemand;
 
-    @ConstructorParameters({"threadId", "request", "threadName", "status", "reason", "deliveredAt", "latencyMillis", "threadEnded",
-            "whyNotDelivered", "description"})
+    /** A view with no class instrumented on demand. */
     public KillView(long threadId, long request, String threadName, String status, String reason, String deliveredAt, double latencyMillis,
                     boolean threadEnded, String whyNotDelivered, String description) {
+        this(threadId, request, threadName, status, reason, deliveredAt, latencyMillis, threadEnded, whyNotDelivered, description,
+                new String[0]);
+    }
+
+    @ConstructorParameters({"threadId", "request", "threadName", "status", "reason", "deliveredAt", "latencyMillis", "threadEnded",
+            "whyNotDelivered", "description", "instrumentedOnDemand"})
+    public KillView(long threadId, long request, String threadName, String status, String reason, String deliveredAt, double latencyMillis,
+                    boolean threadEnded, String whyNotDelivered, String description, String[] instrumentedOnDemand) {
+        this.instrumentedOnDemand = instrumentedOnDemand == null ? new String[0] : instrumentedOnDemand.clone();
         this.threadId = threadId;
         this.request = request;
         this.threadName = threadName;
@@ -75,5 +84,10 @@ public final class KillView {
     /** The whole story in one line. */
     public String getDescription() {
         return description;
+    }
+
+    /** The classes on the thread's stack that the kill had instrumented, because they ran code without kill points. */
+    public String[] getInstrumentedOnDemand() {
+        return instrumentedOnDemand.clone();
     }
 }

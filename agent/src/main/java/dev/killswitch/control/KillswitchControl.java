@@ -209,7 +209,7 @@ public final class KillswitchControl implements KillswitchMXBean {
         return new KillView(threadId, number, h.thread().getName(), h.status().name(), h.reason(),
                 h.deliveredAt().map(Diagnosis::frame).orElse(""),
                 h.deliveryLatency().map(d -> d.toNanos() / 1e6).orElse(-1.0), h.hasThreadEnded(),
-                h.whyNotDelivered().orElse(""), description);
+                h.whyNotDelivered().orElse(""), description, h.instrumentedOnDemand().toArray(new String[0]));
     }
 
     /** The number of the request behind {@code handle}, if it was made here; 0 otherwise. */

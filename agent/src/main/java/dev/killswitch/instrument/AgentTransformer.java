@@ -31,13 +31,18 @@ public abstract class AgentTransformer implements ClassFileTransformer {
     protected abstract byte[] rewrite(ClassLoader loader, String className, Class<?> classBeingRedefined, byte[] classFile)
             throws Exception;
 
+    /** True for a JDK class (internal name) this transformer may change: none, unless a subclass says so. */
+    protected boolean takesJdkClass(String className) {
+        return false;
+    }
+
     /** Says that {@code className} (dotted) loads as it was, because of {@code why}. */
     protected abstract void leftUnchanged(String className, Throwable why);
 
     @Override
     public final byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
                                   ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        if (className == null || isJdkModule(module, loader) || !wants(loader, className, classfileBuffer)) {
+        if (className == null || isJdkModule(module, loader) && !takesJdkClass(className) || !wants(loader, className, classfileBuffer)) {
             return null;
         }
         try {

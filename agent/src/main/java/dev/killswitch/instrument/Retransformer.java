@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * When the agent is attached to a running JVM: gives the selected classes that are already loaded
+ * When the agent is attached to a running JVM, or include-jdk names JDK packages (loaded before any agent):
+ * gives the selected classes that are already loaded
  * their kill points by retransformation, a batch at a time with a pause between, so that the target
  * never stops for long. A method running at that moment keeps running its old code; its callees, and
  * every later call, run the new code.
@@ -24,11 +25,16 @@ public final class Retransformer {
         List<Class<?>> selected = new ArrayList<>();
         for (Class<?> c : instrumentation.getAllLoadedClasses()) {
             if (!c.isArray() && !c.isPrimitive() && !c.isHidden() && instrumentation.isModifiableClass(c)
-                    && selector.selects(c.getName().replace('.', '/')) && !AgentTransformer.isJdkModule(c.getModule(), c.getClassLoader())) {
+                    && selects(selector, c)) {
                 selected.add(c);
             }
         }
         return retransform(instrumentation, selected, "", System.err);
+    }
+
+    private static boolean selects(ClassSelector selector, Class<?> c) {
+        String name = c.getName().replace('.', '/');
+        return selector.selects(name) && (!AgentTransformer.isJdkModule(c.getModule(), c.getClassLoader()) || selector.selectsJdk(name));
     }
 
     /**

@@ -4,11 +4,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,11 +64,29 @@ class ConfigLoaderTest {
             "include=com.acme.**;exclude=a** | \"**\" must be a whole segment",
             "include=a.*;include=b.*         | agent argument include is given twice",
             "include=a.*;debug=yes           | debug must be true or false, not \"yes\"",
-            "debug=true                      | no classes selected: give include=<patterns>",
+            "debug=true;on-demand=none       | no classes selected: with on-demand=none, give include=<patterns>",
+            "include-jdk=java.util           | include-jdk \"java.util\" (agent argument) is not a JDK package where a kill is safe",
+            "include-jdk=java.util.regex.**  | is not a JDK package where a kill is safe",
+            "on-demand=org..lib.**           | has an empty name segment",
+            "on-demand=                      | on-demand is empty (agent argument)",
     })
     void rejectsBadAgentArgumentsWithOneClearMessage(String args, String expected) {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(args, NO_PROPERTIES, NO_ENV));
         assertTrue(e.getMessage().contains(expected.trim()), e.getMessage());
+    }
+
+    @Test
+    void includeIsOptionalAndOnDemandIsOnByDefault() throws ConfigException {
+        AgentConfig bare = ConfigLoader.load("", NO_PROPERTIES, NO_ENV);
+        assertEquals(List.of(), bare.include());
+        assertNull(bare.onDemand(), "every class include could name");
+        assertEquals("include=none, exclude=none, on-demand=all", bare.describe());
+        AgentConfig some = ConfigLoader.load("include-jdk=java.util.regex;on-demand=org.lib.**,com.vendor.*", NO_PROPERTIES, NO_ENV);
+        assertEquals(List.of("java.util.regex"), some.includeJdk());
+        assertEquals(2, some.onDemand().size());
+        assertEquals("include=none, exclude=none, include-jdk=java.util.regex (agent argument), on-demand=org.lib.**,com.vendor.*"
+                + " (agent argument)", some.describe());
+        assertEquals(List.of(), ConfigLoader.load("include=a.*;on-demand=none", NO_PROPERTIES, NO_ENV).onDemand());
     }
 
     @Test

@@ -25,7 +25,7 @@ class RetrofitConfigTest {
         assertFalse(c.retrofits().interruptKills());
         assertFalse(c.retrofits().stopShim());
         assertEquals(List.of(), c.retrofits().deadlines());
-        assertEquals("include=com.acme.** (agent argument), exclude=none", c.describe());
+        assertEquals("include=com.acme.** (agent argument), exclude=none, on-demand=all", c.describe());
     }
 
     @Test
@@ -99,6 +99,6 @@ class RetrofitConfigTest {
     @Test
     void theKnownKeysListNamesTheNewOnes() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load("include=a.**;colour=red", NO_PROPERTIES, NO_ENV));
-        assertTrue(e.getMessage().endsWith("known keys: include, exclude, debug, interrupt-kills, stop-shim, deadline"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("known keys: include, exclude, debug, interrupt-kills, stop-shim, deadline, include-jdk, on-demand"), e.getMessage());
     }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The victim JVM of the control-plane tests: it never uses the killswitch API (it may run without the
  * agent, to be attached to later); the kills come from another process. Commands on standard input:
- * {@code START name class method} runs {@code static long method(long)} with -1 (forever) on a new
+ * {@code START name class method [platform|virtual]} runs {@code static long method(long)} with -1 (forever) on a new
  * thread, or {@code static void method()}; {@code ALIVE? name}; {@code RELEASE} lets
  * {@code com.acme.blocking.MonitorCase.hold} return; {@code EXIT-AFTER name} ends the JVM once that thread
  * has ended, as a batch job does; {@code EXIT}. When a thread dies of an error, it reports {@code DIED}.
@@ -21,7 +21,7 @@ public final class ControlTarget {
     public static void main(String[] args) throws Exception {
         Report.line("READY", Map.of("pid", ProcessHandle.current().pid()));
         new CommandLoop()
-                .on("START", cmd -> start(cmd[1], cmd[2], cmd[3]))
+                .on("START", cmd -> start(cmd[1], cmd[2], cmd[3], cmd.length > 4 ? cmd[4] : "platform"))
                 .on("ALIVE?", cmd -> {
                     Thread t = THREADS.get(cmd[1]);
                     Report.line("ALIVE", Map.of("name", cmd[1], "alive", t != null && t.isAlive(),
@@ -48,7 +48,7 @@ public final class ControlTarget {
     }
 
     @SuppressWarnings("deprecation") // Thread.getId(): threadId() is JDK 19+
-    private static void start(String name, String className, String method) throws Exception {
+    private static void start(String name, String className, String method, String kind) throws Exception {
         Class<?> c = Class.forName(className);
         Runnable body;
         try {
@@ -57,8 +57,7 @@ public final class ControlTarget {
         } catch (NoSuchMethodException e) {
             body = () -> Fixtures.run(c, method);
         }
-        Thread t = new Thread(body, name);
-        t.setDaemon(true);
+        Thread t = Threads.create(kind, name, body);
         t.setUncaughtExceptionHandler((thread, error) -> {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("name", thread.getName());

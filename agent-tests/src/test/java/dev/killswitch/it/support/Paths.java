@@ -44,6 +44,11 @@ public final class Paths {
         return existing("fixtures.dir").resolve("tools").resolve(jar);
     }
 
+    /** A published library that the build copies beside the fixtures, for code nobody selects: commons-collections4.jar. */
+    public static Path library(String jar) {
+        return existing("fixtures.dir").resolve("libs").resolve(jar);
+    }
+
     public static Path legacyJar() {
         return existing("fixtures.dir").resolve("legacy").resolve("junit-3.8.1.jar");
     }

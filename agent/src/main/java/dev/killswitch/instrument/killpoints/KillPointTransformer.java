@@ -3,6 +3,7 @@ package dev.killswitch.instrument.killpoints;
 import dev.killswitch.instrument.AgentTransformer;
 import dev.killswitch.instrument.ClassSelector;
 import dev.killswitch.instrument.TransformReporter;
+import dev.killswitch.instrument.ondemand.OnDemandClasses;
 import dev.killswitch.runtime.registry.CleanupRegions;
 import dev.killswitch.runtime.registry.InstrumentedClasses;
 import dev.killswitch.runtime.registry.KillPointKind;
@@ -19,20 +20,34 @@ public final class KillPointTransformer extends AgentTransformer {
     private final KillPointInserter inserter = new KillPointInserter();
     private final TransformReporter reporter;
     private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
+    private final OnDemandClasses onDemand;
 
     /**
      * @param instrumentation used only to let named modules read the runtime; may be null where no
      *        named module is instrumented (tests)
      */
     public KillPointTransformer(ClassSelector selector, TransformReporter reporter, Instrumentation instrumentation) {
+        this(selector, reporter, instrumentation, new OnDemandClasses());
+    }
+
+    /** @param onDemand the classes kills asked for, beyond those selected */
+    public KillPointTransformer(ClassSelector selector, TransformReporter reporter, Instrumentation instrumentation,
+                                OnDemandClasses onDemand) {
         super(instrumentation);
         this.selector = selector;
         this.reporter = reporter;
+        this.onDemand = onDemand;
     }
 
     @Override
     protected boolean wants(ClassLoader loader, String className, byte[] classFile) {
-        return selector.selects(className);
+        return selector.selects(className) || onDemand.wants(className);
+    }
+
+    /** The JDK packages that include-jdk names. */
+    @Override
+    protected boolean takesJdkClass(String className) {
+        return selector.selectsJdk(className);
     }
 
     @Override

@@ -8,7 +8,9 @@ import dev.killswitch.runtime.registry.MethodSwitch;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,8 @@ public final class KillRequest implements KillHandle {
     private final long requestedNanos;
     private final Instant requestedAt;
     private final boolean waitForSelectedCode;
+    /** Asked for by someone (not a retrofit): may instrument the thread's stack on demand. */
+    final boolean mayInstrumentOnDemand;
     private volatile boolean escalated;
 
     private volatile KillStatus status = KillStatus.PENDING;
@@ -66,6 +70,8 @@ public final class KillRequest implements KillHandle {
     private volatile StackTraceElement[] lastStack = new StackTraceElement[0];
     /** What keeps the kill from landing, or what was done about it, if anything is known. */
     private volatile String obstacle;
+    /** The classes on the thread's stack that this kill had instrumented on demand, in order. */
+    private volatile List<String> onDemand = List.of();
 
     // Touched by the deliverer thread only.
     final Set<MethodSwitch> armed = new HashSet<>();
@@ -73,8 +79,11 @@ public final class KillRequest implements KillHandle {
     public StackTraceElement[] presample;
     long nextSampleNanos;
     int samples;
+    /** On demand, the kill went on to the library of a frame of old code (see OnDemand). */
+    boolean widened;
 
-    KillRequest(Thread thread, String reason, long requestedNanos, boolean escalated, boolean waitForSelectedCode) {
+    KillRequest(Thread thread, String reason, long requestedNanos, boolean escalated, boolean waitForSelectedCode, boolean onDemand) {
+        this.mayInstrumentOnDemand = onDemand;
         this.thread = thread;
         this.reason = reason;
         this.requester = ThreadLabels.label(Thread.currentThread());
@@ -237,6 +246,18 @@ public final class KillRequest implements KillHandle {
     }
 
     /** SwitchArmer thread: records what a stack sample saw. */
+    /** Deliverer thread. */
+    void instrumentedOnDemand(List<String> classes) {
+        List<String> all = new ArrayList<>(onDemand);
+        all.addAll(classes);
+        onDemand = List.copyOf(all);
+    }
+
+    @Override
+    public List<String> instrumentedOnDemand() {
+        return onDemand;
+    }
+
     void sampled(StackTraceElement[] stack) {
         lastStack = stack;
         lastTopFrame = stack.length == 0 ? null : stack[0];
@@ -339,6 +360,7 @@ public final class KillRequest implements KillHandle {
             case DELIVERED:
                 return "kill of " + who + " delivered after " + ThreadLabels.millis(deliveredNanos - requestedNanos)
                         + " at " + (deliveredFrame() == null ? "an unknown frame" : Diagnosis.frame(deliveredFrame()))
+                        + (onDemand.isEmpty() ? "" : " (" + onDemandNote(onDemand) + ")")
                         + (hasThreadEnded() ? "; the thread has ended" : "; the thread is still running (unwinding, or it caught the error)");
             case THREAD_ENDED:
                 return "kill of " + who + " not delivered: the thread ended before it reached a kill point";
@@ -353,6 +375,13 @@ public final class KillRequest implements KillHandle {
                 return "kill of " + who + (escalated ? " (escalated)" : "") + " pending for "
                         + ThreadLabels.millis(System.nanoTime() - requestedNanos) + "; " + whereNow();
         }
+    }
+
+    /** {@code 2 classes instrumented on demand: a.B, c.D}; the first few, for one line. */
+    public static String onDemandNote(List<String> classes) {
+        int shown = Math.min(classes.size(), 4);
+        return classes.size() + (classes.size() == 1 ? " class" : " classes") + " instrumented on demand: "
+                + String.join(", ", classes.subList(0, shown)) + (shown < classes.size() ? " and " + (classes.size() - shown) + " more" : "");
     }
 
     private String whereNow() {

@@ -64,9 +64,18 @@ public final class KillRuntime {
         }
     }
 
-    /** A kill with the default options: see {@link #kill(Thread, String, boolean, boolean)}. */
+    /**
+     * A kill the program's own cancellation asks for (interrupt-kills, stop-shim), with the default options: it lands
+     * in the classes selected when the agent started and never instruments more (see {@link #kill(Thread, String,
+     * boolean, boolean, boolean)}).
+     */
     public static KillHandle kill(Thread thread, String reason) {
-        return kill(thread, reason, false, false);
+        return kill(thread, reason, false, false, false);
+    }
+
+    /** A kill someone asked for (the API, JMX, the command-line tool): it may instrument the victim's stack on demand. */
+    public static KillHandle kill(Thread thread, String reason, boolean escalate, boolean waitForSelectedCode) {
+        return kill(thread, reason, escalate, waitForSelectedCode, true);
     }
 
     /**
@@ -75,8 +84,10 @@ public final class KillRuntime {
      *
      * @param escalate land even inside cleanup code; on a thread whose kill is pending, escalates that kill
      * @param waitForSelectedCode on a thread with no selected code on its stack, wait until it runs some
+     * @param onDemand the classes of the victim's stack that run code without kill points may be instrumented
+     *        (where the on-demand key allows): not for the retrofits, whose users chose with include where kills land
      */
-    public static KillHandle kill(Thread thread, String reason, boolean escalate, boolean waitForSelectedCode) {
+    public static KillHandle kill(Thread thread, String reason, boolean escalate, boolean waitForSelectedCode, boolean onDemand) {
         long now = System.nanoTime();
         if (!active) {
             return refused(RefusedKill.agentInactive(thread, reason, inactiveReason));
@@ -88,7 +99,7 @@ public final class KillRuntime {
         if (untouchable != null) {
             return refused(RefusedKill.systemThread(thread, reason, untouchable));
         }
-        KillRequest request = new KillRequest(thread, reason, now, escalate, waitForSelectedCode);
+        KillRequest request = new KillRequest(thread, reason, now, escalate, waitForSelectedCode, onDemand);
         if (thread == Thread.currentThread()) {
             request.presample = thread.getStackTrace(); // a thread killing itself: what it runs now decides, not what it runs later
         }

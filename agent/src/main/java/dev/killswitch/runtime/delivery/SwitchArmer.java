@@ -5,6 +5,7 @@ import dev.killswitch.KillStatus;
 import dev.killswitch.runtime.AgentOnly;
 import dev.killswitch.runtime.diagnosis.Diagnosis;
 import dev.killswitch.runtime.diagnosis.MonitorOwners;
+import dev.killswitch.runtime.ondemand.OnDemand;
 import dev.killswitch.runtime.registry.CleanupRegions;
 import dev.killswitch.runtime.registry.InstrumentedClasses;
 import dev.killswitch.runtime.registry.MethodSwitch;
@@ -36,6 +37,9 @@ public final class SwitchArmer implements Runnable {
     private static final long FIRST_RESAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** ...to this one, which bounds how late a kill notices a victim entering new selected methods. */
     private static final long MAX_RESAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    /** Samples that found the top frame in old code of a class instrumented on demand, before the kill widens to its library. */
+    private static final int WIDEN_AFTER_SAMPLES = 3;
 
     private static final ConcurrentLinkedQueue<KillRequest> INBOX = new ConcurrentLinkedQueue<>();
     private static volatile Thread thread;
@@ -187,6 +191,19 @@ public final class SwitchArmer implements Runnable {
         request.presample = null;
         long sampled = System.nanoTime();
         boolean first = request.samples == 0;
+        if (frames.length > 0 && request.mayInstrumentOnDemand && request.status() == KillStatus.PENDING) {
+            // Code without kill points on top: give its classes kill points, where on-demand allows it. If the top frame
+            // stays one of old code, its callees were inlined where no sample sees them: widen once, to its library.
+            boolean widen = !request.widened && request.samples >= WIDEN_AFTER_SAMPLES && !isWaiting(victim, frames)
+                    && Diagnosis.predatesAttach(frames[0]);
+            request.widened |= widen;
+            List<String> added = OnDemand.instrumentAbove(frames, OnDemand.innermostInstrumented(frames), widen);
+            if (!added.isEmpty()) {
+                request.instrumentedOnDemand(added);
+                debug(request, "instrumented on demand " + added + " in " + ThreadLabels.micros(System.nanoTime() - sampled));
+            }
+            sampled = System.nanoTime(); // arming is timed from here
+        }
         StackTraceElement innermost = null;
         StackTraceElement outermost = null;
         for (StackTraceElement frame : frames) {
@@ -225,19 +242,25 @@ public final class SwitchArmer implements Runnable {
         // Running selected code: arm the innermost method only (usually enough). Waiting or in other code: all of them.
         boolean innermostOnly = first && frames[0] == innermost;
         List<MethodSwitch> newlyArmed = new ArrayList<>();
+        List<String> onDemand = request.instrumentedOnDemand();
         for (StackTraceElement frame : frames) {
-            if (InstrumentedClasses.contains(frame.getClassName())) {
-                List<MethodSwitch> candidates = Diagnosis.predatesAttach(frame)
-                        ? SwitchRegistry.forClassOf(frame) : SwitchRegistry.forFrame(frame);
-                for (MethodSwitch s : candidates) {
-                    if (!request.armed.contains(s) && !newlyArmed.contains(s)) {
-                        newlyArmed.add(s);
-                    }
-                }
+            String className = frame.getClassName();
+            if (InstrumentedClasses.contains(className)) {
+                // A frame that may run old code: the methods of its class it calls are where it can be caught.
+                boolean oldCode = Diagnosis.predatesAttach(frame) || onDemand.contains(className);
+                addNew(request, newlyArmed, oldCode ? SwitchRegistry.forClassOf(frame) : SwitchRegistry.forFrame(frame));
                 if (innermostOnly) {
                     break;
                 }
             }
+        }
+        if (frames[0] != innermost && !isWaiting(victim, frames)) {
+            // Running code without kill points called by selected code, which may be calling back into it: a lambda
+            // or closure of the selected class, too short to be seen on the stack. Arm that class and its nested ones.
+            addNew(request, newlyArmed, SwitchRegistry.forClass(innermost.getClassName(), true));
+        }
+        for (String className : onDemand) {
+            addNew(request, newlyArmed, SwitchRegistry.forClass(className, false)); // its new methods link as they first run
         }
         for (MethodSwitch s : newlyArmed) {
             if (request.status() != KillStatus.PENDING) {
@@ -288,6 +311,14 @@ public final class SwitchArmer implements Runnable {
             if (closed != null) {
                 request.socketClosed = true;
                 request.obstacle(closed);
+            }
+        }
+    }
+
+    private static void addNew(KillRequest request, List<MethodSwitch> newlyArmed, List<MethodSwitch> candidates) {
+        for (MethodSwitch s : candidates) {
+            if (!request.armed.contains(s) && !newlyArmed.contains(s)) {
+                newlyArmed.add(s);
             }
         }
     }

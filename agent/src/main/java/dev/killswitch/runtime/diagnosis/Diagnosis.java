@@ -9,6 +9,7 @@ import dev.killswitch.runtime.registry.InstrumentedClasses;
  * kill handles, the MXBean and the command-line tool.
  */
 public final class Diagnosis {
+    private static final String REGEX = "java.util.regex.";
     private Diagnosis() {
     }
 
@@ -40,7 +41,7 @@ public final class Diagnosis {
         StackTraceElement selected = firstSelected(stack);
         if (selected == top) {
             return predatesAttach(top)
-                    ? "it is running " + frame(top) + ", a frame that started before the agent was attached: it keeps running"
+                    ? "it is running " + frame(top) + ", " + oldFrame(top) + ": it keeps running"
                     + " the old code, which has no kill points, until it returns; the kill lands in the next selected code it calls"
                     : "it is running selected code at " + frame(top);
         }
@@ -50,8 +51,8 @@ public final class Diagnosis {
         }
         String waiting = state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING ? " (" + state + ")" : "";
         if (predatesAttach(selected)) {
-            return "it is " + where + waiting + ", called from " + frame(selected) + ", a frame that started before the agent"
-                    + " was attached and runs old code without kill points: the kill lands in the next selected code it calls";
+            return "it is " + where + waiting + ", called from " + frame(selected) + ", " + oldFrame(selected)
+                    + " and runs old code without kill points: the kill lands in the next selected code it calls";
         }
         return "it is " + where + waiting + ", called from selected code at " + frame(selected)
                 + ": the kill lands when control returns there";
@@ -69,7 +70,20 @@ public final class Diagnosis {
 
     /** {@code in native code at ...} or {@code in code without kill points at ...}. */
     public static String at(StackTraceElement top) {
+        if (top.getClassName().startsWith(REGEX) && !top.isNativeMethod()) {
+            return "in the JDK's regular expressions at " + frame(top) + ", which have no kill points unless asked for"
+                    + " (include-jdk=java.util.regex lets a kill land there)";
+        }
+        if (top.getClassName().indexOf('/') >= 0) {
+            return "in a hidden class (a lambda's or a proxy's), which cannot be instrumented, at " + frame(top);
+        }
         return (top.isNativeMethod() ? "in native code at " : "in code without kill points at ") + frame(top);
+    }
+
+    /** Why a frame of old code has no kill points: it started before its class got them. */
+    private static String oldFrame(StackTraceElement f) {
+        return "a frame that started before " + (InstrumentedClasses.wasInstrumentedOnDemand(f.getClassName())
+                ? "its class was instrumented on demand" : "the agent was attached");
     }
 
     /** How many frames on top belong to the runtime deciding at a kill point (and the JDK code it calls). */

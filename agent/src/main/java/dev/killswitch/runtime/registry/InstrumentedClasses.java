@@ -13,6 +13,7 @@ public final class InstrumentedClasses {
     private static final int LEGACY = 1;
     private static final int MODERN = 2;
     private static final int RETRANSFORMED = 4;
+    private static final int ON_DEMAND = 8;
 
     private static final ConcurrentHashMap<String, Integer> CLASSES = new ConcurrentHashMap<>();
     private static final LongAdder[] KILL_POINTS = new LongAdder[KillPointKind.values().length];
@@ -71,6 +72,23 @@ public final class InstrumentedClasses {
     public static boolean wasRetransformed(String className) {
         Integer flags = CLASSES.get(className);
         return flags != null && (flags & RETRANSFORMED) != 0;
+    }
+
+    /** Records that a kill had the class instrumented, when it found it on its victim's stack. Agent only. */
+    public static void instrumentedOnDemand(String className) {
+        AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "register an instrumented class");
+        for (;;) {
+            Integer old = CLASSES.get(className);
+            if (old == null || (old & ON_DEMAND) != 0 || CLASSES.replace(className, old, old | ON_DEMAND)) {
+                return;
+            }
+        }
+    }
+
+    /** True if a kill had the class instrumented on demand (its older frames may run its old code). */
+    public static boolean wasInstrumentedOnDemand(String className) {
+        Integer flags = CLASSES.get(className);
+        return flags != null && (flags & ON_DEMAND) != 0;
     }
 
     public static int count() {

@@ -82,11 +82,23 @@ public final class SwitchRegistry {
      * that it calls are the likeliest place to catch it. A rare, explicit case, so a scan is fine.
      */
     public static List<MethodSwitch> forClassOf(StackTraceElement frame) {
-        String prefix = frame.getClassName() + '.';
+        return forClass(frame.getClassName(), false);
+    }
+
+    /**
+     * Every switch of every method of the class {@code className}, and with {@code nested} of its nested classes
+     * ({@code Outer$...}): where a selected method's callbacks live (its lambdas' bodies are its own methods; its
+     * anonymous classes, closures and Kotlin lambdas are nested in it). Linked switches only: a method that never
+     * ran has none.
+     */
+    public static List<MethodSwitch> forClass(String className, boolean nested) {
+        String prefix = className + '.';
+        String nestedPrefix = className + '$';
         List<MethodSwitch> switches = new ArrayList<>();
         for (Map.Entry<String, List<WeakReference<MethodSwitch>>> e : BY_FRAME.entrySet()) {
             String key = e.getKey();
-            if (key.startsWith(prefix) && key.indexOf('.', prefix.length()) < 0) {
+            boolean own = key.startsWith(prefix) && key.indexOf('.', prefix.length()) < 0;
+            if (own || nested && key.startsWith(nestedPrefix)) {
                 for (WeakReference<MethodSwitch> ref : e.getValue()) {
                     MethodSwitch s = ref.get();
                     if (s != null) {

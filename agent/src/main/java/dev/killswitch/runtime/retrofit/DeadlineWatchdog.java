@@ -110,7 +110,7 @@ public final class DeadlineWatchdog implements Runnable {
                 return;
             }
             // A callWithDeadline kill lands in the task, or where the call ends (which cancels it if it cannot land).
-            KillHandle handle = KillRuntime.kill(e.thread, e.reason, false, e.methodName == null);
+            KillHandle handle = KillRuntime.kill(e.thread, e.reason, false, e.methodName == null, false);
             e.kill = handle;
             if (e.methodName != null) {
                 System.err.println("killswitch: " + ThreadLabels.label(e.thread) + ": " + e.reason + "; "

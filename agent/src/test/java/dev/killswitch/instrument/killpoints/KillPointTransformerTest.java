@@ -66,6 +66,21 @@ class KillPointTransformerTest {
     }
 
     @Test
+    void ofTheJdkOnlyThePackagesOfIncludeJdkAndNotTheirSubPackages() throws IOException {
+        KillPointTransformer t = new KillPointTransformer(new ClassSelector(List.of(), List.of(), List.of("java.util.regex"), List.of()),
+                new TransformReporter(false, new PrintStream(output, true, StandardCharsets.UTF_8)), null);
+        Class<?> pattern = java.util.regex.Pattern.class;
+        byte[] original = bytesOf(pattern);
+        byte[] out = t.transform(pattern.getModule(), null, "java/util/regex/Pattern", pattern, null, original);
+        assertNotNull(out, "java.util.regex is a safe spot when asked for");
+        assertTrue(InstrumentedClasses.contains("java.util.regex.Pattern"));
+        for (Class<?> c : List.of(java.util.ArrayList.class, java.util.concurrent.locks.ReentrantLock.class, java.util.Locale.class)) {
+            assertNull(t.transform(c.getModule(), null, c.getName().replace('.', '/'), c, null, bytesOf(c)), c.getName());
+        }
+        assertEquals("", output());
+    }
+
+    @Test
     void aClassItCannotReadIsLoadedUnchangedAndReportedOnce() {
         KillPointTransformer t = transformer(false, "com.acme.**");
         byte[] corrupt = java.util.Arrays.copyOf(shapes, 200);

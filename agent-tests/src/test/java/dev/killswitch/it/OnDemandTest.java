@@ -1,0 +1,153 @@
+package dev.killswitch.it;
+
+import dev.killswitch.it.child.ControlTarget;
+import dev.killswitch.it.support.ChildJvm;
+import dev.killswitch.it.support.Cli;
+import dev.killswitch.it.support.Paths;
+import dev.killswitch.testsupport.Jdk;
+import dev.killswitch.testsupport.TestJdks;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Kills where nobody selected in advance: the classes on a victim's stack instrumented when the kill needs
+ * them, the JDK's regular expressions as an opt-in safe spot, and callbacks of selected code driven by loops
+ * that are not. Each kill comes from the command-line tool, as an operator sends it.
+ */
+class OnDemandTest {
+    private static final String LIBRARY = "org.apache.commons.collections4.";
+
+    static List<Jdk> jdks() {
+        return TestJdks.all();
+    }
+
+    /** Each JDK with platform threads, and with virtual threads where it has them. */
+    static List<Arguments> jdksAndThreads() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Jdk jdk : TestJdks.all()) {
+            cases.add(Arguments.of(jdk, "platform"));
+            cases.add(Arguments.of(jdk, "virtual"));
+        }
+        return cases;
+    }
+
+    static ChildJvm target(Jdk jdk, String agentArgs) {
+        ChildJvm.Builder b = ChildJvm.with(jdk.require()).classPath(Paths.fixtures("ondemand"), Paths.library("commons-collections4.jar"))
+                .main(ControlTarget.class);
+        ChildJvm target = (agentArgs == null ? b : b.agentArgs(agentArgs)).start();
+        target.awaitEvent("READY");
+        return target;
+    }
+
+    @ParameterizedTest(name = "{0}, {1} thread")
+    @MethodSource("jdksAndThreads")
+    void aBareAgentKillsALoopInALibraryNobodySelectedAndItsFinallyRuns(Jdk jdk, String kind) {
+        if (kind.equals("virtual")) {
+            jdk.requireAtLeast(21, "virtual threads");
+        }
+        try (ChildJvm target = target(jdk, null)) {
+            target.awaitStderr(l -> l.startsWith("killswitch: active, include=none, exclude=none, on-demand=all"));
+            long id = target.ask("START counter com.acme.ondemand.Work endlessIterator " + kind, "STARTED").number("id");
+            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "10s");
+            assertEquals(0, kill.exit, kill.toString());
+            assertTrue(kill.out.startsWith("thread " + id + " \"counter\" killed: ThreadKilledError thrown at " + LIBRARY), kill.toString());
+            assertTrue(kill.out.matches("(?s).*\\(\\d+ class(es)? instrumented on demand: [^)]*" + LIBRARY.replace(".", "\\.")
+                    + "[^)]*\\), [0-9.]+ ms after the request.*"), kill.toString());
+            assertEquals("counter", target.awaitEvent("FINALLY").get("name"), target.describe());
+            assertEquals("dev.killswitch.ThreadKilledError", target.awaitEvent("DIED").get("error"), target.describe());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aRegexCatastropheDiesWithTheOptInAndTheSharedPatternStillWorks(Jdk jdk) {
+        // Neither on demand nor selected: only the JDK's regex has kill points.
+        try (ChildJvm target = target(jdk, "include-jdk=java.util.regex;on-demand=none")) {
+            long id = target.ask("START matcher com.acme.ondemand.Work regexCatastrophe", "STARTED").number("id");
+            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "10s");
+            assertEquals(0, kill.exit, kill.toString());
+            assertTrue(kill.out.startsWith("thread " + id + " \"matcher\" killed: ThreadKilledError thrown at java.util.regex."), kill.toString());
+            assertEquals("matcher", target.awaitEvent("FINALLY").get("name"), target.describe());
+            target.send("START checker com.acme.ondemand.Work regexCheck");
+            ChildJvm.Line check = target.awaitEvent("REGEX");
+            assertEquals("checker", check.get("name"));
+            assertTrue(check.flag("ok"), "the pattern shared with the killed match still matches correctly: " + check);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void withoutTheOptInARegexCatastropheIsDiagnosedAndLeftAlone(Jdk jdk) {
+        try (ChildJvm target = target(jdk, null)) {
+            long id = target.ask("START matcher com.acme.ondemand.Work regexCatastrophe", "STARTED").number("id");
+            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "1s");
+            assertEquals(1, kill.exit, kill.toString());
+            assertTrue(kill.out.startsWith("thread " + id + " \"matcher\" did not die within 1 s: it is in the JDK's regular expressions at"
+                    + " java.util.regex."), kill.toString());
+            assertTrue(kill.out.contains("include-jdk=java.util.regex lets a kill land there"), kill.toString());
+            assertTrue(target.ask("ALIVE? matcher", "ALIVE").flag("alive"), target.describe());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void attachedWithoutArgumentsItInstrumentsOnDemand(Jdk jdk) {
+        ChildJvm target = ChildJvm.with(jdk.require()).withoutAgentJar()
+                .classPath(Paths.fixtures("ondemand"), Paths.library("commons-collections4.jar")).main(ControlTarget.class).start();
+        try (target) {
+            target.awaitEvent("READY");
+            String pid = Long.toString(target.pid());
+            long id = target.ask("START counter com.acme.ondemand.Work endlessIterator", "STARTED").number("id");
+            Cli.Result attach = Cli.run(jdk, "attach", pid);
+            assertEquals(0, attach.exit, attach.toString());
+            Cli.Result kill = Cli.run(jdk, "kill", pid, Long.toString(id), "--wait", "10s");
+            assertEquals(0, kill.exit, kill.toString());
+            assertTrue(kill.out.startsWith("thread " + id + " \"counter\" killed: ThreadKilledError thrown at " + LIBRARY), kill.toString());
+            assertEquals("counter", target.awaitEvent("FINALLY").get("name"), target.describe());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("callbacks")
+    void aSelectedCallbackDrivenByALoopNobodySelectedIsKilled(Jdk jdk, String method) {
+        try (ChildJvm target = target(jdk, "include=com.acme.callbacks.**;on-demand=none")) {
+            long id = target.ask("START callback com.acme.callbacks.Callbacks " + method, "STARTED").number("id");
+            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "10s");
+            assertEquals(0, kill.exit, kill.toString());
+            assertTrue(kill.out.startsWith("thread " + id + " \"callback\" killed: ThreadKilledError thrown at com.acme.callbacks.Callbacks.lambda$"),
+                    kill.toString());
+            assertEquals("callback", target.awaitEvent("FINALLY").get("name"), target.describe());
+        }
+    }
+
+    static List<Arguments> callbacks() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Jdk jdk : TestJdks.all()) {
+            cases.add(Arguments.of(jdk, "streamForEach"));
+            cases.add(Arguments.of(jdk, "libraryForEach"));
+        }
+        return cases;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aFrameThatCallsNothingIsDiagnosedClearly(Jdk jdk) {
+        try (ChildJvm target = target(jdk, null)) {
+            long id = target.ask("START spinner com.acme.ondemand.Work callsNothing", "STARTED").number("id");
+            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "1s");
+            assertEquals(1, kill.exit, kill.toString());
+            assertTrue(kill.out.startsWith("thread " + id + " \"spinner\" did not die within 1 s: it is running com.acme.ondemand.Work.callsNothing("),
+                    kill.toString());
+            assertTrue(kill.out.contains("a frame that started before its class was instrumented on demand"), kill.toString());
+            assertTrue(target.ask("ALIVE? spinner", "ALIVE").flag("alive"), target.describe());
+        }
+    }
+}

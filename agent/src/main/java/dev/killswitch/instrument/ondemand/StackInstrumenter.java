@@ -1,0 +1,103 @@
+package dev.killswitch.instrument.ondemand;
+
+import dev.killswitch.instrument.AgentTransformer;
+import dev.killswitch.instrument.ClassSelector;
+import dev.killswitch.instrument.Retransformer;
+import dev.killswitch.runtime.registry.InstrumentedClasses;
+
+import java.io.PrintStream;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.net.URL;
+import java.security.CodeSource;
+import java.util.function.BiFunction;
+
+/**
+ * Gives kill points, by retransformation, to the classes of a victim's frames that a kill may change: what
+ * include could name (not the JDK's, not the agent's, not excluded, within {@code on-demand}), modifiable, not
+ * hidden. Frames already running keep their old code, as after an attach: the kill lands at the next call into,
+ * or the next loop of a new invocation of, any of their methods. When such a frame calls only methods that
+ * the JIT inlined into its loop (never seen on the stack), the kill widens once to the loaded classes of the
+ * same jar or folder as the frame's class: its library. A class the JVM would not take is reported and runs on
+ * as it was. Called by the deliverer thread only, so two kills never instrument at once.
+ */
+public final class StackInstrumenter implements BiFunction<StackTraceElement[], Boolean, List<String>> {
+    private final Instrumentation instrumentation;
+    private final ClassSelector selector;
+    private final OnDemandClasses classes;
+    private final PrintStream out;
+    /** Names that cannot be instrumented (hidden, not modifiable, no kill points to give): not tried again. */
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+
+    public StackInstrumenter(Instrumentation instrumentation, ClassSelector selector, OnDemandClasses classes, PrintStream out) {
+        this.instrumentation = instrumentation;
+        this.selector = selector;
+        this.classes = classes;
+        this.out = out;
+    }
+
+    @Override
+    public List<String> apply(StackTraceElement[] frames, Boolean widen) {
+        Set<String> wanted = new LinkedHashSet<>();
+        for (StackTraceElement f : frames) {
+            String name = f.getClassName();
+            if (!f.isNativeMethod() && mayTry(name)) {
+                wanted.add(name);
+            }
+        }
+        String top = frames.length == 0 ? null : frames[0].getClassName();
+        if (wanted.isEmpty() && !(widen && top != null)) {
+            return List.of();
+        }
+        Class<?>[] loaded = instrumentation.getAllLoadedClasses();
+        URL library = widen && top != null ? locationOf(top, loaded) : null;
+        List<Class<?>> found = new ArrayList<>();
+        for (Class<?> c : loaded) {
+            String name = c.getName();
+            boolean fromLibrary = library != null && !wanted.contains(name) && mayTry(name) && library.equals(location(c));
+            if ((wanted.contains(name) || fromLibrary) && !c.isHidden() && !c.isArray() && instrumentation.isModifiableClass(c)
+                    && !AgentTransformer.isJdkModule(c.getModule(), c.getClassLoader())) {
+                found.add(c);
+                wanted.add(name);
+            }
+        }
+        for (Class<?> c : found) {
+            classes.add(c.getName().replace('.', '/'));
+        }
+        Retransformer.retransform(instrumentation, found, "on demand: ", out);
+        List<String> done = new ArrayList<>();
+        for (String name : wanted) {
+            if (InstrumentedClasses.contains(name)) {
+                InstrumentedClasses.instrumentedOnDemand(name);
+                done.add(name);
+            } else {
+                refused.add(name);
+            }
+        }
+        return done;
+    }
+
+    private boolean mayTry(String name) {
+        return !InstrumentedClasses.contains(name) && !refused.contains(name)
+                && name.indexOf('/') < 0 // a hidden class (a lambda's, a proxy's): cannot be retransformed
+                && selector.mayInstrumentOnDemand(name.replace('.', '/'));
+    }
+
+    private static URL locationOf(String className, Class<?>[] loaded) {
+        for (Class<?> c : loaded) {
+            if (c.getName().equals(className)) {
+                return location(c);
+            }
+        }
+        return null;
+    }
+
+    private static URL location(Class<?> c) {
+        CodeSource source = c.getProtectionDomain().getCodeSource();
+        return source == null ? null : source.getLocation();
+    }
+}
