@@ -5,8 +5,8 @@ import dev.killswitch.control.KillView;
 import dev.killswitch.control.KillswitchMXBean;
 import dev.killswitch.control.NamePatterns;
 import dev.killswitch.control.ThreadView;
-import dev.killswitch.runtime.delivery.KillRequest;
 import dev.killswitch.runtime.delivery.ThreadLabels;
+import dev.killswitch.runtime.ondemand.OnDemand;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -214,7 +214,7 @@ final class KillCommand implements TargetCommand {
             case "DELIVERED":
                 String[] onDemand = v.getInstrumentedOnDemand();
                 String landed = String.format(Locale.ROOT, "%s killed: ThreadKilledError thrown at %s%s, %.2f ms after the request",
-                        who, v.getDeliveredAt(), onDemand.length == 0 ? "" : " (" + KillRequest.onDemandNote(List.of(onDemand)) + ")",
+                        who, v.getDeliveredAt(), onDemand.length == 0 ? "" : " (" + OnDemand.note(List.of(onDemand)) + ")",
                         v.getLatencyMillis());
                 if (v.isThreadEnded()) {
                     out.println(landed + "; the thread has ended");

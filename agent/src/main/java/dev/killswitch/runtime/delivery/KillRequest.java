@@ -245,8 +245,7 @@ public final class KillRequest implements KillHandle {
         obstacle = what;
     }
 
-    /** SwitchArmer thread: records what a stack sample saw. */
-    /** Deliverer thread. */
+    /** Deliverer thread: these classes on the thread's stack were instrumented on demand for this kill. */
     void instrumentedOnDemand(List<String> classes) {
         List<String> all = new ArrayList<>(onDemand);
         all.addAll(classes);
@@ -258,6 +257,7 @@ public final class KillRequest implements KillHandle {
         return onDemand;
     }
 
+    /** SwitchArmer thread: records what a stack sample saw. */
     void sampled(StackTraceElement[] stack) {
         lastStack = stack;
         lastTopFrame = stack.length == 0 ? null : stack[0];
@@ -290,7 +290,7 @@ public final class KillRequest implements KillHandle {
     }
 
     /** The frame the error was thrown in: the first of its trace that is not the runtime's. */
-    private StackTraceElement deliveredFrame() {
+    StackTraceElement deliveredFrame() {
         StackTraceElement[] trace = Landing.withoutRuntimeFrames(error.getStackTrace());
         return trace.length == 0 ? null : trace[0];
     }
@@ -355,49 +355,24 @@ public final class KillRequest implements KillHandle {
 
     @Override
     public String describe() {
-        String who = ThreadLabels.label(thread);
-        switch (status) {
-            case DELIVERED:
-                return "kill of " + who + " delivered after " + ThreadLabels.millis(deliveredNanos - requestedNanos)
-                        + " at " + (deliveredFrame() == null ? "an unknown frame" : Diagnosis.frame(deliveredFrame()))
-                        + (onDemand.isEmpty() ? "" : " (" + onDemandNote(onDemand) + ")")
-                        + (hasThreadEnded() ? "; the thread has ended" : "; the thread is still running (unwinding, or it caught the error)");
-            case THREAD_ENDED:
-                return "kill of " + who + " not delivered: the thread ended before it reached a kill point";
-            case ALREADY_BEING_KILLED:
-                KillHandle with = coalescedWith;
-                return "kill of " + who + " coalesced with the kill already "
-                        + (with != null && with.isDelivered() ? "unwinding it" : "pending") + (with == null ? "" : ": " + with.describe());
-            case NOT_IN_SELECTED_CODE:
-            case CANCELLED:
-                return "kill of " + who + " not delivered: " + endedBecause;
-            default:
-                return "kill of " + who + (escalated ? " (escalated)" : "") + " pending for "
-                        + ThreadLabels.millis(System.nanoTime() - requestedNanos) + "; " + whereNow();
-        }
+        return KillText.describe(this);
     }
 
-    /** {@code 2 classes instrumented on demand: a.B, c.D}; the first few, for one line. */
-    public static String onDemandNote(List<String> classes) {
-        int shown = Math.min(classes.size(), 4);
-        return classes.size() + (classes.size() == 1 ? " class" : " classes") + " instrumented on demand: "
-                + String.join(", ", classes.subList(0, shown)) + (shown < classes.size() ? " and " + (classes.size() - shown) + " more" : "");
+    // For KillText: what the request knows beyond its handle.
+    String endedBecause() {
+        return endedBecause;
     }
 
-    private String whereNow() {
-        String cleanup = waitsFor;
-        if (cleanup != null && !escalated) {
-            return cleanup + " (escalate to kill it there)";
-        }
-        StackTraceElement top = lastTopFrame;
-        if (samples == 0 && top == null) {
-            return "its stack has not been sampled yet";
-        }
-        String blocked = obstacle;
-        if (blocked != null) {
-            return blocked + (top == null ? "" : " (now at " + Diagnosis.frame(top) + ")");
-        }
-        return Diagnosis.ofStack(lastStack, thread.getState());
+    StackTraceElement lastTopFrame() {
+        return lastTopFrame;
+    }
+
+    StackTraceElement[] lastStack() {
+        return lastStack;
+    }
+
+    String obstacle() {
+        return obstacle;
     }
 
     @Override

@@ -43,6 +43,13 @@ public final class OnDemand {
         return how.apply(Arrays.copyOf(frames, Math.max(above, 1)), widen);
     }
 
+    /** {@code 2 classes instrumented on demand: a.B, c.D}; the first few, for one line. */
+    public static String note(List<String> classes) {
+        int shown = Math.min(classes.size(), 4);
+        return classes.size() + (classes.size() == 1 ? " class" : " classes") + " instrumented on demand: "
+                + String.join(", ", classes.subList(0, shown)) + (shown < classes.size() ? " and " + (classes.size() - shown) + " more" : "");
+    }
+
     /** The index of the innermost frame of an instrumented class, or {@code frames.length}. */
     public static int innermostInstrumented(StackTraceElement[] frames) {
         for (int i = 0; i < frames.length; i++) {
