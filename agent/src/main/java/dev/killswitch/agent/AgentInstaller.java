@@ -88,7 +88,8 @@ public final class AgentInstaller {
         out.println("killswitch: active, " + config.describe() + " (Java " + System.getProperty("java.version") + ")"
                 + (attached ? "; attached to the running JVM, " + retransformed + " loaded classes instrumented by retransformation" : ""));
         GcHint.checkInBackground(out);
-        KillswitchControl control = new KillswitchControl(texts(config.include()), texts(config.exclude()), version(agentJar),
+        KillswitchControl control = new KillswitchControl(texts(config.include()), texts(config.exclude()), config.onDemandText(),
+                config.includeJdk().toArray(new String[0]), version(agentJar),
                 attached ? retransformed : 0, instrumentation);
         JmxRegistrar.registerWhenAvailable(control, out, config.debug());
         CommandServer.start(control, out);

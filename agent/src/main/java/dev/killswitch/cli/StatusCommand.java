@@ -34,6 +34,9 @@ final class StatusCommand implements TargetCommand {
         m.put("active", c.isActive());
         m.put("include", Arrays.asList(c.getInclude()));
         m.put("exclude", Arrays.asList(c.getExclude()));
+        m.put("includeJdk", Arrays.asList(c.getIncludeJdk()));
+        m.put("onDemand", c.getOnDemand());
+        m.put("instrumentedOnDemandClasses", c.getInstrumentedOnDemandClasses());
         m.put("instrumentedClasses", c.getInstrumentedClasses());
         m.put("retransformedClasses", c.getRetransformedClasses());
         Map<String, Object> points = new LinkedHashMap<>();
@@ -62,8 +65,12 @@ final class StatusCommand implements TargetCommand {
 
     static void print(String pid, KillswitchMXBean c, PrintStream out) {
         out.println("killswitch " + c.getVersion() + " in JVM " + pid + ": " + (c.isActive() ? "active" : "inactive"));
-        out.println("  include           " + String.join(",", c.getInclude()));
+        out.println("  include           " + (c.getInclude().length == 0 ? "(none)" : String.join(",", c.getInclude())));
         out.println("  exclude           " + (c.getExclude().length == 0 ? "(none)" : String.join(",", c.getExclude())));
+        if (c.getIncludeJdk().length > 0) {
+            out.println("  include-jdk       " + String.join(",", c.getIncludeJdk()));
+        }
+        out.println("  on-demand         " + c.getOnDemand() + " (" + c.getInstrumentedOnDemandClasses() + " classes instrumented on demand so far)");
         out.println("  classes           " + c.getInstrumentedClasses() + " instrumented"
                 + (c.getRetransformedClasses() > 0 ? " (" + c.getRetransformedClasses() + " by retransformation when attached)" : ""));
         out.println("  kill points       " + c.getBackEdgeKillPoints() + " loop back-edges, " + c.getMethodEntryKillPoints()

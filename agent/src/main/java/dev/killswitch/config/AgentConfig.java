@@ -47,6 +47,11 @@ public final class AgentConfig {
         return onDemand;
     }
 
+    /** {@code all}, {@code none}, or the patterns of {@code on-demand}. */
+    public String onDemandText() {
+        return onDemand == null ? "all" : onDemand.isEmpty() ? "none" : globs(onDemand);
+    }
+
     public boolean debug() {
         return debug;
     }
@@ -66,7 +71,7 @@ public final class AgentConfig {
         return "include=" + (include.isEmpty() ? "none" : globs(include) + origin("include", " (", ")"))
                 + ", exclude=" + (exclude.isEmpty() ? "none" : globs(exclude) + origin("exclude", " (", ")"))
                 + (includeJdk.isEmpty() ? "" : ", include-jdk=" + String.join(",", includeJdk) + origin(ConfigLoader.INCLUDE_JDK, " (", ")"))
-                + ", on-demand=" + (onDemand == null ? "all" : onDemand.isEmpty() ? "none" : globs(onDemand))
+                + ", on-demand=" + onDemandText()
                 + origin(ConfigLoader.ON_DEMAND, " (", ")")
                 + (debug ? ", debug=true" + origin("debug", " (", ")") : "")
                 + (retrofits.interruptKills ? ", interrupt-kills=true" + origin(ConfigLoader.INTERRUPT_KILLS, " (", ")") : "")

@@ -31,6 +31,8 @@ public final class KillswitchControl implements KillswitchMXBean {
     private static final int REMEMBERED_KILLS = 1000;
 
     private final String[] include;
+    private final String onDemand;
+    private final String[] includeJdk;
     private final String[] exclude;
     private final String version;
     private final long retransformed;
@@ -45,7 +47,10 @@ public final class KillswitchControl implements KillswitchMXBean {
     /** Numbers the requests, so that a client can tell its own request from an earlier one. */
     private long requests;
 
-    public KillswitchControl(String[] include, String[] exclude, String version, long retransformed, Instrumentation instrumentation) {
+    public KillswitchControl(String[] include, String[] exclude, String onDemand, String[] includeJdk, String version, long retransformed,
+                             Instrumentation instrumentation) {
+        this.onDemand = onDemand;
+        this.includeJdk = includeJdk.clone();
         this.include = include.clone();
         this.exclude = exclude.clone();
         this.version = version;
@@ -289,6 +294,21 @@ public final class KillswitchControl implements KillswitchMXBean {
     @Override
     public String[] getExclude() {
         return exclude.clone();
+    }
+
+    @Override
+    public String getOnDemand() {
+        return onDemand;
+    }
+
+    @Override
+    public String[] getIncludeJdk() {
+        return includeJdk.clone();
+    }
+
+    @Override
+    public long getInstrumentedOnDemandClasses() {
+        return InstrumentedClasses.countOnDemand();
     }
 
     @Override

@@ -61,6 +61,15 @@ public interface KillswitchMXBean {
     @Described("The class patterns the agent leaves alone even when included (exclude=).")
     String[] getExclude();
 
+    @Described("The classes a kill may instrument on demand when it finds them on its victim's stack (on-demand=): all, none, or class patterns.")
+    String getOnDemand();
+
+    @Described("The JDK packages where kills may land (include-jdk=).")
+    String[] getIncludeJdk();
+
+    @Described("Classes that kills had instrumented on demand so far.")
+    long getInstrumentedOnDemandClasses();
+
     @Described("Classes with kill points so far.")
     long getInstrumentedClasses();
 

@@ -20,6 +20,7 @@ public final class InstrumentedClasses {
     private static final LongAdder TRANSFORM_NANOS = new LongAdder();
     private static final LongAdder LINKED_SITES = new LongAdder();
     private static final LongAdder LINK_NANOS = new LongAdder();
+    private static final LongAdder ON_DEMAND_CLASSES = new LongAdder();
 
     static {
         for (int i = 0; i < KILL_POINTS.length; i++) {
@@ -79,7 +80,11 @@ public final class InstrumentedClasses {
         AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "register an instrumented class");
         for (;;) {
             Integer old = CLASSES.get(className);
-            if (old == null || (old & ON_DEMAND) != 0 || CLASSES.replace(className, old, old | ON_DEMAND)) {
+            if (old == null || (old & ON_DEMAND) != 0) {
+                return;
+            }
+            if (CLASSES.replace(className, old, old | ON_DEMAND)) {
+                ON_DEMAND_CLASSES.increment();
                 return;
             }
         }
@@ -89,6 +94,11 @@ public final class InstrumentedClasses {
     public static boolean wasInstrumentedOnDemand(String className) {
         Integer flags = CLASSES.get(className);
         return flags != null && (flags & ON_DEMAND) != 0;
+    }
+
+    /** Classes that kills had instrumented on demand so far. */
+    public static long countOnDemand() {
+        return ON_DEMAND_CLASSES.sum();
     }
 
     public static int count() {
