@@ -61,6 +61,41 @@ public final class Work {
         return i;
     }
 
+    /**
+     * Two pieces of work in one thread, as a pool thread takes one task after another: the first spins in a loop that
+     * calls nothing (once instrumented on demand, its frame keeps its old code), then ends by itself; the second is
+     * new code of the same class. A kill aimed at the first must not fall on the second.
+     */
+    public static long twoTasks(long n) {
+        long first = spinFor(1500);
+        long second = nextTask();
+        System.out.println("@@ TASKS\tname=" + Thread.currentThread().getName() + "\tfirst=" + (first > 0) + "\tsecond=" + second);
+        System.out.flush();
+        return first + second;
+    }
+
+    static long spinFor(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        long i = 0;
+        while (System.nanoTime() < end) {
+            i++;
+        }
+        return i;
+    }
+
+    /** A second of loops with kill points, once its class is instrumented: time enough for a kill to be armed here. */
+    static long nextTask() {
+        long end = System.nanoTime() + 1_000_000_000L;
+        long rounds = 0;
+        while (System.nanoTime() < end) {
+            for (int i = 0; i < 1000; i++) {
+                progress += i;
+            }
+            rounds++;
+        }
+        return rounds > 0 ? 1 : 0;
+    }
+
     private static void cleaned(String what) {
         System.out.println("@@ FINALLY\tname=" + Thread.currentThread().getName() + "\tin=" + what);
         System.out.flush();

@@ -63,6 +63,10 @@ class OnDemandTest {
                     + "[^)]*\\), [0-9.]+ ms after the request.*"), kill.toString());
             assertEquals("counter", target.awaitEvent("FINALLY").get("name"), target.describe());
             assertEquals("dev.killswitch.ThreadKilledError", target.awaitEvent("DIED").get("error"), target.describe());
+            Cli.Result status = Cli.run(jdk, "status", Long.toString(target.pid()));
+            assertTrue(status.out.contains("\n  include           (none)\n"), status.toString());
+            assertTrue(status.out.matches("(?s).*\n  on-demand         all \\([1-9]\\d* classes instrumented on demand so far\\)\n.*"),
+                    status.toString());
         }
     }
 
@@ -115,6 +119,27 @@ class OnDemandTest {
         }
     }
 
+    /** The regex frames that run when the agent arrives keep their old code, but a catastrophe keeps calling new ones. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void attachedWithIncludeJdkARegexCatastropheAlreadyRunningDies(Jdk jdk) {
+        ChildJvm target = ChildJvm.with(jdk.require()).withoutAgentJar()
+                .classPath(Paths.fixtures("ondemand"), Paths.library("commons-collections4.jar")).main(ControlTarget.class).start();
+        try (target) {
+            target.awaitEvent("READY");
+            String pid = Long.toString(target.pid());
+            long id = target.ask("START matcher com.acme.ondemand.Work regexCatastrophe", "STARTED").number("id");
+            Cli.Result attach = Cli.run(jdk, "attach", pid, "include-jdk=java.util.regex");
+            assertEquals(0, attach.exit, attach.toString());
+            Cli.Result kill = Cli.run(jdk, "kill", pid, Long.toString(id), "--wait", "10s");
+            assertEquals(0, kill.exit, kill.toString());
+            assertTrue(kill.out.startsWith("thread " + id + " \"matcher\" killed: ThreadKilledError thrown at java.util.regex."), kill.toString());
+            assertEquals("matcher", target.awaitEvent("FINALLY").get("name"), target.describe());
+            target.send("START checker com.acme.ondemand.Work regexCheck");
+            assertTrue(target.awaitEvent("REGEX").flag("ok"), target.describe());
+        }
+    }
+
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("callbacks")
     void aSelectedCallbackDrivenByALoopNobodySelectedIsKilled(Jdk jdk, String method) {
@@ -135,6 +160,22 @@ class OnDemandTest {
             cases.add(Arguments.of(jdk, "libraryForEach"));
         }
         return cases;
+    }
+
+    /** Do no harm: a kill aimed at work that ends before the kill can land does not fall on the next work of the thread. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aKillAimedAtWorkThatEndsFirstDoesNotFallOnTheNextWork(Jdk jdk) {
+        try (ChildJvm target = target(jdk, null)) {
+            long id = target.ask("START worker com.acme.ondemand.Work twoTasks", "STARTED").number("id");
+            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "5s");
+            ChildJvm.Line tasks = target.awaitEvent("TASKS");
+            assertEquals("worker", tasks.get("name"), tasks.toString());
+            assertEquals("1", tasks.get("second"), "the second task ran to its end: " + tasks);
+            assertTrue(target.events("DIED").isEmpty(), target.describe());
+            assertTrue(kill.out.contains("not delivered: the thread left the selected code the kill was aimed at"
+                    + " (com.acme.ondemand.Work.spinFor)"), kill.toString());
+        }
     }
 
     @ParameterizedTest(name = "{0}")

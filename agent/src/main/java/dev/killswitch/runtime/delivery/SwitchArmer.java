@@ -197,9 +197,15 @@ public final class SwitchArmer implements Runnable {
             boolean widen = !request.widened && request.samples >= WIDEN_AFTER_SAMPLES && !isWaiting(victim, frames)
                     && Diagnosis.predatesAttach(frames[0]);
             request.widened |= widen;
-            List<String> added = OnDemand.instrumentAbove(frames, OnDemand.innermostInstrumented(frames), widen);
+            int instrumented = OnDemand.innermostInstrumented(frames);
+            List<String> added = OnDemand.instrumentAbove(frames, instrumented, widen);
             if (!added.isEmpty()) {
                 request.instrumentedOnDemand(added);
+                if (instrumented == frames.length && request.aimedAt == null && !request.waitsForSelectedCode()) {
+                    // Nothing was selected on its stack: the kill is aimed at what the thread runs now, the innermost frame
+                    // just instrumented, not the outermost (a pool's loop, whose next task is other work).
+                    request.aimedAt = innermostOf(frames, added);
+                }
                 debug(request, "instrumented on demand " + added + " in " + ThreadLabels.micros(System.nanoTime() - sampled));
             }
             sampled = System.nanoTime(); // arming is timed from here
@@ -313,6 +319,15 @@ public final class SwitchArmer implements Runnable {
                 request.obstacle(closed);
             }
         }
+    }
+
+    private static StackTraceElement innermostOf(StackTraceElement[] frames, List<String> classes) {
+        for (StackTraceElement f : frames) {
+            if (classes.contains(f.getClassName())) {
+                return f;
+            }
+        }
+        return null;
     }
 
     private static void addNew(KillRequest request, List<MethodSwitch> newlyArmed, List<MethodSwitch> candidates) {
