@@ -61,7 +61,9 @@ public final class Retransformer {
                     }
                 }
             }
-            LockSupport.parkNanos(PAUSE_NANOS);
+            if (from + BATCH < classes.size()) {
+                LockSupport.parkNanos(PAUSE_NANOS);
+            }
         }
         return done;
     }

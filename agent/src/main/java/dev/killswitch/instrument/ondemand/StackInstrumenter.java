@@ -8,6 +8,7 @@ import dev.killswitch.runtime.registry.InstrumentedClasses;
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,10 +23,13 @@ import java.util.function.BiFunction;
  * hidden. Frames already running keep their old code, as after an attach: the kill lands at the next call into,
  * or the next loop of a new invocation of, any of their methods. When such a frame calls only methods that
  * the JIT inlined into its loop (never seen on the stack), the kill widens once to the loaded classes of the
- * same jar or folder as the frame's class: its library. A class the JVM would not take is reported and runs on
+ * same jar or folder as the frame's class, its library: at most {@value #WIDEST}, the nearest packages first. A class the JVM would not take is reported and runs on
  * as it was. Called by the deliverer thread only, so two kills never instrument at once.
  */
 public final class StackInstrumenter implements BiFunction<StackTraceElement[], Boolean, List<String>> {
+    /** At most this many classes of a library, when a kill widens to it. */
+    static final int WIDEST = 200;
+
     private final Instrumentation instrumentation;
     private final ClassSelector selector;
     private final OnDemandClasses classes;
@@ -54,15 +58,27 @@ public final class StackInstrumenter implements BiFunction<StackTraceElement[], 
             return List.of();
         }
         Class<?>[] loaded = instrumentation.getAllLoadedClasses();
-        URL library = widen && top != null ? locationOf(top, loaded) : null;
+        Class<?> topClass = widen && top != null ? find(top, loaded) : null;
+        URL library = topClass == null ? null : location(topClass);
         List<Class<?>> found = new ArrayList<>();
+        List<Class<?>> fromLibrary = new ArrayList<>();
         for (Class<?> c : loaded) {
             String name = c.getName();
-            boolean fromLibrary = library != null && !wanted.contains(name) && mayTry(name) && library.equals(location(c));
-            if ((wanted.contains(name) || fromLibrary) && !c.isHidden() && !c.isArray() && instrumentation.isModifiableClass(c)
+            boolean onStack = wanted.contains(name);
+            boolean inLibrary = !onStack && library != null && c.getClassLoader() == topClass.getClassLoader() && mayTry(name)
+                    && library.equals(location(c));
+            if ((onStack || inLibrary) && !c.isHidden() && !c.isArray() && instrumentation.isModifiableClass(c)
                     && !AgentTransformer.isJdkModule(c.getModule(), c.getClassLoader())) {
+                (onStack ? found : fromLibrary).add(c);
+            }
+        }
+        if (!fromLibrary.isEmpty()) {
+            // The nearest packages first, and a bound: a kill must not retransform a whole application.
+            String home = top.substring(0, Math.max(0, top.lastIndexOf('.')));
+            fromLibrary.sort(Comparator.comparingInt((Class<?> c) -> -commonPrefix(home, c.getName())).thenComparing(Class::getName));
+            for (Class<?> c : fromLibrary.subList(0, Math.min(WIDEST, fromLibrary.size()))) {
                 found.add(c);
-                wanted.add(name);
+                wanted.add(c.getName());
             }
         }
         for (Class<?> c : found) {
@@ -87,10 +103,19 @@ public final class StackInstrumenter implements BiFunction<StackTraceElement[], 
                 && selector.mayInstrumentOnDemand(name.replace('.', '/'));
     }
 
-    private static URL locationOf(String className, Class<?>[] loaded) {
+    private static int commonPrefix(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        int i = 0;
+        while (i < n && a.charAt(i) == b.charAt(i)) {
+            i++;
+        }
+        return i;
+    }
+
+    private static Class<?> find(String className, Class<?>[] loaded) {
         for (Class<?> c : loaded) {
             if (c.getName().equals(className)) {
-                return location(c);
+                return c;
             }
         }
         return null;

@@ -39,7 +39,7 @@ public final class SwitchArmer implements Runnable {
     private static final long MAX_RESAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** Samples that found the top frame in old code of a class instrumented on demand, before the kill widens to its library. */
-    private static final int WIDEN_AFTER_SAMPLES = 3;
+    private static final int WIDEN_AFTER_SAMPLES = 2;
 
     private static final ConcurrentLinkedQueue<KillRequest> INBOX = new ConcurrentLinkedQueue<>();
     private static volatile Thread thread;
