@@ -9,7 +9,7 @@ import java.util.Locale;
  * Runs the benchmarks and prints their figures.
  *
  * <pre>
- * java -jar benchmarks.jar [quick|full] [idle] [latency] [storm] [startup] [transform] [cli]
+ * java -jar benchmarks.jar [quick|full] [idle] [latency] [storm] [startup] [transform] [cli] [ondemand]
  * </pre>
  * With no section named, runs all of them. Use the JDK to be measured to run this jar: JMH forks and
  * child JVMs use the same one.
@@ -35,15 +35,16 @@ public final class Main {
                 case "startup":
                 case "transform":
                 case "cli":
+                case "ondemand":
                     sections.add(a.toLowerCase(Locale.ROOT));
                     break;
                 default:
-                    System.err.println("usage: java -jar benchmarks.jar [quick|full] [idle] [latency] [storm] [startup] [transform] [cli]");
+                    System.err.println("usage: java -jar benchmarks.jar [quick|full] [idle] [latency] [storm] [startup] [transform] [cli] [ondemand]");
                     System.exit(2);
             }
         }
         if (sections.isEmpty()) {
-            sections.addAll(List.of("transform", "startup", "cli", "latency", "storm", "idle"));
+            sections.addAll(List.of("transform", "startup", "cli", "latency", "ondemand", "storm", "idle"));
         }
         PrintStream out = System.out;
         out.println("killswitch benchmarks, " + mode.name().toLowerCase(Locale.ROOT) + " mode: " + String.join(", ", sections));
@@ -66,6 +67,9 @@ public final class Main {
                     break;
                 case "cli":
                     ControlReport.run(mode, sink);
+                    break;
+                case "ondemand":
+                    OnDemandReport.run(mode, sink);
                     break;
                 default:
                     TransformRate.run(mode, sink);
