@@ -47,6 +47,14 @@ class OnDemandTest {
         return target;
     }
 
+    /** A JVM started without the agent, to attach to. */
+    private static ChildJvm plainTarget(Jdk jdk) {
+        ChildJvm target = ChildJvm.with(jdk.require()).withoutAgentJar()
+                .classPath(Paths.fixtures("ondemand"), Paths.library("commons-collections4.jar")).main(ControlTarget.class).start();
+        target.awaitEvent("READY");
+        return target;
+    }
+
     @ParameterizedTest(name = "{0}, {1} thread")
     @MethodSource("jdksAndThreads")
     void aBareAgentKillsALoopInALibraryNobodySelectedAndItsFinallyRuns(Jdk jdk, String kind) {
@@ -104,10 +112,7 @@ class OnDemandTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void attachedWithoutArgumentsItInstrumentsOnDemand(Jdk jdk) {
-        ChildJvm target = ChildJvm.with(jdk.require()).withoutAgentJar()
-                .classPath(Paths.fixtures("ondemand"), Paths.library("commons-collections4.jar")).main(ControlTarget.class).start();
-        try (target) {
-            target.awaitEvent("READY");
+        try (ChildJvm target = plainTarget(jdk)) {
             String pid = Long.toString(target.pid());
             long id = target.ask("START counter com.acme.ondemand.Work endlessIterator", "STARTED").number("id");
             Cli.Result attach = Cli.run(jdk, "attach", pid);
@@ -119,14 +124,28 @@ class OnDemandTest {
         }
     }
 
+    /** An explicit module reads only what it declares: the code a kill gives it must be let read the runtime. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aLoopInANamedModuleIsKilledOnDemand(Jdk jdk) {
+        ChildJvm target = ChildJvm.with(jdk.require()).jvmArgs("--module-path", Paths.fixtures("modular").toString(),
+                "--add-modules", "com.acme.modular").main(ControlTarget.class).start();
+        try (target) {
+            target.awaitEvent("READY");
+            long id = target.ask("START rows com.acme.modular.Rows countForever", "STARTED").number("id");
+            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "10s");
+            assertEquals(0, kill.exit, kill.toString());
+            assertTrue(kill.out.startsWith("thread " + id + " \"rows\" killed: ThreadKilledError thrown at com.acme.modular.Rows"), kill.toString());
+            ChildJvm.Line cleaned = target.awaitEvent("FINALLY");
+            assertEquals("com.acme.modular", cleaned.get("in"), "the class ran in its named module: " + cleaned);
+        }
+    }
+
     /** The regex frames that run when the agent arrives keep their old code, but a catastrophe keeps calling new ones. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void attachedWithIncludeJdkARegexCatastropheAlreadyRunningDies(Jdk jdk) {
-        ChildJvm target = ChildJvm.with(jdk.require()).withoutAgentJar()
-                .classPath(Paths.fixtures("ondemand"), Paths.library("commons-collections4.jar")).main(ControlTarget.class).start();
-        try (target) {
-            target.awaitEvent("READY");
+        try (ChildJvm target = plainTarget(jdk)) {
             String pid = Long.toString(target.pid());
             long id = target.ask("START matcher com.acme.ondemand.Work regexCatastrophe", "STARTED").number("id");
             Cli.Result attach = Cli.run(jdk, "attach", pid, "include-jdk=java.util.regex");
