@@ -72,6 +72,7 @@ public final class KillRequest implements KillHandle {
     private volatile String obstacle;
     /** The classes on the thread's stack that this kill had instrumented on demand, in order. */
     private volatile List<String> onDemand = List.of();
+    private final Set<String> onDemandSet = new HashSet<>();
 
     // Touched by the deliverer thread only.
     final Set<MethodSwitch> armed = new HashSet<>();
@@ -250,11 +251,17 @@ public final class KillRequest implements KillHandle {
         List<String> all = new ArrayList<>(onDemand);
         all.addAll(classes);
         onDemand = List.copyOf(all);
+        onDemandSet.addAll(classes);
     }
 
     @Override
     public List<String> instrumentedOnDemand() {
         return onDemand;
+    }
+
+    /** Deliverer thread: the same, to look names up in. */
+    Set<String> instrumentedOnDemandSet() {
+        return onDemandSet;
     }
 
     /** SwitchArmer thread: records what a stack sample saw. */

@@ -13,7 +13,9 @@ import dev.killswitch.runtime.registry.SwitchRegistry;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -224,6 +226,11 @@ public final class SwitchArmer implements Runnable {
             return;
         }
         if (innermost == null) {
+            KillHandle dyingOf = dyingOf(victim, frames);
+            if (dyingOf != null && dyingOf != request) {
+                request.settle(KillStatus.ALREADY_BEING_KILLED, null, dyingOf); // rule 5: it coalesces with the kill it dies of
+                return;
+            }
             if (!request.waitsForSelectedCode()) {
                 StackTraceElement aim = request.aimedAt;
                 if (aim != null) {
@@ -247,8 +254,8 @@ public final class SwitchArmer implements Runnable {
         }
         // Running selected code: arm the innermost method only (usually enough). Waiting or in other code: all of them.
         boolean innermostOnly = first && frames[0] == innermost;
-        List<MethodSwitch> newlyArmed = new ArrayList<>();
-        List<String> onDemand = request.instrumentedOnDemand();
+        Set<MethodSwitch> newlyArmed = new LinkedHashSet<>();
+        Set<String> onDemand = request.instrumentedOnDemandSet();
         for (StackTraceElement frame : frames) {
             String className = frame.getClassName();
             if (InstrumentedClasses.contains(className)) {
@@ -265,9 +272,8 @@ public final class SwitchArmer implements Runnable {
             // or closure of the selected class, too short to be seen on the stack. Arm that class and its nested ones.
             addNew(request, newlyArmed, SwitchRegistry.forClass(innermost.getClassName(), true));
         }
-        for (String className : onDemand) {
-            addNew(request, newlyArmed, SwitchRegistry.forClass(className, false)); // its new methods link as they first run
-        }
+        // The classes instrumented on demand for it, on the stack now or not: their new methods link as they first run.
+        addNew(request, newlyArmed, SwitchRegistry.forClasses(request.instrumentedOnDemandSet()));
         for (MethodSwitch s : newlyArmed) {
             if (request.status() != KillStatus.PENDING) {
                 break; // delivered meanwhile: arming more would only deoptimise more
@@ -321,6 +327,23 @@ public final class SwitchArmer implements Runnable {
         }
     }
 
+    /**
+     * The kill a thread is dying of: one delivered to it, while it runs its uncaught-exception handler (out of all
+     * selected code, so only the handler's frame tells); null otherwise.
+     */
+    private static KillHandle dyingOf(Thread victim, StackTraceElement[] frames) {
+        KillHandle latest = Unwinding.latestHandleOf(victim);
+        if (latest == null || !latest.isDelivered()) {
+            return null;
+        }
+        for (StackTraceElement f : frames) {
+            if (f.getMethodName().equals("dispatchUncaughtException") && f.getClassName().equals("java.lang.Thread")) {
+                return latest;
+            }
+        }
+        return null;
+    }
+
     private static StackTraceElement innermostOf(StackTraceElement[] frames, List<String> classes) {
         for (StackTraceElement f : frames) {
             if (classes.contains(f.getClassName())) {
@@ -330,9 +353,9 @@ public final class SwitchArmer implements Runnable {
         return null;
     }
 
-    private static void addNew(KillRequest request, List<MethodSwitch> newlyArmed, List<MethodSwitch> candidates) {
+    private static void addNew(KillRequest request, Set<MethodSwitch> newlyArmed, List<MethodSwitch> candidates) {
         for (MethodSwitch s : candidates) {
-            if (!request.armed.contains(s) && !newlyArmed.contains(s)) {
+            if (!request.armed.contains(s)) {
                 newlyArmed.add(s);
             }
         }

@@ -4,6 +4,7 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -99,6 +100,26 @@ public final class SwitchRegistry {
             String key = e.getKey();
             boolean own = key.startsWith(prefix) && key.indexOf('.', prefix.length()) < 0;
             if (own || nested && key.startsWith(nestedPrefix)) {
+                for (WeakReference<MethodSwitch> ref : e.getValue()) {
+                    MethodSwitch s = ref.get();
+                    if (s != null) {
+                        switches.add(s);
+                    }
+                }
+            }
+        }
+        return switches;
+    }
+
+    /** Every switch of every method of the classes named: one pass over the registry, however many classes. */
+    public static List<MethodSwitch> forClasses(Set<String> classNames) {
+        List<MethodSwitch> switches = new ArrayList<>();
+        if (classNames.isEmpty()) {
+            return switches;
+        }
+        for (Map.Entry<String, List<WeakReference<MethodSwitch>>> e : BY_FRAME.entrySet()) {
+            String key = e.getKey();
+            if (classNames.contains(key.substring(0, key.lastIndexOf('.')))) { // method names have no dots
                 for (WeakReference<MethodSwitch> ref : e.getValue()) {
                     MethodSwitch s = ref.get();
                     if (s != null) {

@@ -24,6 +24,8 @@ import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -181,6 +183,42 @@ class KillDeliveryTest {
         assertTrue(h.describe().contains("has already ended"), h.describe());
         assertTrue(h.hasThreadEnded());
         assertFalse(h.awaitDelivery(Duration.ofMillis(10)));
+    }
+
+    /** Rule 5: a thread dying of a kill, in its uncaught-exception handler, is still being killed: another kill coalesces. */
+    @Test
+    void aSecondKillOfAThreadDyingOfTheFirstCoalescesWithIt() throws Exception {
+        Class<?> shapes = loadInstrumented(InMemoryCompiler.fixtures(17), "com.acme.shapes.Shapes");
+        Method method = shapes.getMethod("whileLoop", long.class);
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread dying = new Thread(() -> {
+            try {
+                method.invoke(null, -1L);
+            } catch (ReflectiveOperationException e) {
+                throw (Error) e.getCause();
+            }
+        }, "dying");
+        dying.setDaemon(true);
+        dying.setUncaughtExceptionHandler((t, e) -> {
+            inHandler.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        dying.start();
+        awaitProgress(shapes.getField("progress"));
+        KillHandle first = Killswitch.kill(dying, "first");
+        assertTrue(inHandler.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS), first.describe());
+
+        KillHandle second = Killswitch.kill(dying, "second, while it dies of the first");
+        await().atMost(DEADLINE).until(() -> second.status() != KillStatus.PENDING);
+        assertEquals(KillStatus.ALREADY_BEING_KILLED, second.status(), second.describe());
+        assertSame(first, second.pendingKill().orElseThrow(), second.describe());
+        release.countDown();
+        dying.join();
     }
 
     @Test

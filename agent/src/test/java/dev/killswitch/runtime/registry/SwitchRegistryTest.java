@@ -3,6 +3,7 @@ package dev.killswitch.runtime.registry;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,5 +34,16 @@ class SwitchRegistryTest {
         assertEquals(3, withNested.size(), withNested.toString());
         assertTrue(withNested.containsAll(List.of(own, lambda, nested)), withNested.toString());
         assertFalse(withNested.contains(twin), withNested.toString());
+    }
+
+    @Test
+    void severalClassesInOnePass() {
+        MethodSwitch own = SwitchRegistry.forMethod(Outer.class, "run");
+        MethodSwitch nested = SwitchRegistry.forMethod(Outer.Inner.class, "accept");
+        MethodSwitch twin = SwitchRegistry.forMethod(OuterTwin.class, "run");
+        List<MethodSwitch> found = SwitchRegistry.forClasses(Set.of(Outer.Inner.class.getName(), OuterTwin.class.getName()));
+        assertTrue(found.containsAll(List.of(nested, twin)), found.toString());
+        assertFalse(found.contains(own), found.toString());
+        assertTrue(SwitchRegistry.forClasses(Set.of()).isEmpty());
     }
 }
