@@ -96,6 +96,28 @@ public final class Work {
         return rounds > 0 ? 1 : 0;
     }
 
+    /**
+     * A finally block that is running when its class is instrumented on demand: its frame keeps the old code, but what it
+     * calls is new. A kill must wait for the block's end, as it does in selected code.
+     */
+    public static long finallyInOldCode(long n) {
+        try {
+            progress++;
+        } finally {
+            long end = System.nanoTime() + 1_500_000_000L;
+            while (System.nanoTime() < end) {
+                step();
+            }
+            System.out.println("@@ RELEASED\tname=" + Thread.currentThread().getName());
+            System.out.flush();
+        }
+        return progress;
+    }
+
+    static void step() {
+        progress++;
+    }
+
     private static void cleaned(String what) {
         System.out.println("@@ FINALLY\tname=" + Thread.currentThread().getName() + "\tin=" + what);
         System.out.flush();

@@ -181,6 +181,17 @@ class OnDemandTest {
         return cases;
     }
 
+    /** Never skip a handler: a frame that runs old code in its finally block keeps the kill waiting until that block ends. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aFinallyRunningInOldCodeRunsToItsEnd(Jdk jdk) {
+        try (ChildJvm target = target(jdk, null)) {
+            long id = target.ask("START closer com.acme.ondemand.Work finallyInOldCode", "STARTED").number("id");
+            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "5s");
+            assertEquals("closer", target.awaitEvent("RELEASED").get("name"), "the finally ran to its end: " + kill + target.describe());
+        }
+    }
+
     /** Do no harm: a kill aimed at work that ends before the kill can land does not fall on the next work of the thread. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")

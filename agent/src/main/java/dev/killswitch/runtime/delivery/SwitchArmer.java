@@ -193,6 +193,13 @@ public final class SwitchArmer implements Runnable {
         request.presample = null;
         long sampled = System.nanoTime();
         boolean first = request.samples == 0;
+        KillHandle dyingOf = request.isEscalated() ? null : dyingOf(victim, frames);
+        if (dyingOf != null && dyingOf != request) {
+            // Rule 5: it coalesces with the kill the thread dies of (before anything is instrumented on demand for it).
+            request.sampled(frames);
+            request.settle(KillStatus.ALREADY_BEING_KILLED, null, dyingOf);
+            return;
+        }
         if (frames.length > 0 && request.mayInstrumentOnDemand && request.status() == KillStatus.PENDING) {
             // Code without kill points on top: give its classes kill points, where on-demand allows it. If the top frame
             // stays one of old code, its callees were inlined where no sample sees them: widen once, to its library.
@@ -203,21 +210,15 @@ public final class SwitchArmer implements Runnable {
             List<String> added = OnDemand.instrumentAbove(frames, instrumented, widen);
             if (!added.isEmpty()) {
                 request.instrumentedOnDemand(added);
-                if (instrumented == frames.length && request.aimedAt == null && !request.waitsForSelectedCode()) {
-                    // Nothing was selected on its stack: the kill is aimed at what the thread runs now, the innermost frame
-                    // just instrumented, not the outermost (a pool's loop, whose next task is other work).
-                    request.aimedAt = innermostOf(frames, added);
-                }
                 debug(request, "instrumented on demand " + added + " in " + ThreadLabels.micros(System.nanoTime() - sampled));
             }
             sampled = System.nanoTime(); // arming is timed from here
         }
         StackTraceElement innermost = null;
-        StackTraceElement outermost = null;
         for (StackTraceElement frame : frames) {
             if (InstrumentedClasses.contains(frame.getClassName())) {
-                innermost = innermost == null ? frame : innermost;
-                outermost = frame;
+                innermost = frame;
+                break;
             }
         }
         request.sampled(frames);
@@ -226,11 +227,6 @@ public final class SwitchArmer implements Runnable {
             return;
         }
         if (innermost == null) {
-            KillHandle dyingOf = dyingOf(victim, frames);
-            if (dyingOf != null && dyingOf != request) {
-                request.settle(KillStatus.ALREADY_BEING_KILLED, null, dyingOf); // rule 5: it coalesces with the kill it dies of
-                return;
-            }
             if (!request.waitsForSelectedCode()) {
                 StackTraceElement aim = request.aimedAt;
                 if (aim != null) {
@@ -249,8 +245,8 @@ public final class SwitchArmer implements Runnable {
             schedule(request);
             return;
         }
-        if (request.aimedAt == null && !request.waitsForSelectedCode() && outermost != null) {
-            request.aimedAt = outermost;
+        if (request.aimedAt == null && !request.waitsForSelectedCode()) {
+            request.aimedAt = aimFor(frames);
         }
         // Running selected code: arm the innermost method only (usually enough). Waiting or in other code: all of them.
         boolean innermostOnly = first && frames[0] == innermost;
@@ -344,13 +340,26 @@ public final class SwitchArmer implements Runnable {
         return null;
     }
 
-    private static StackTraceElement innermostOf(StackTraceElement[] frames, List<String> classes) {
+    /**
+     * The work a kill is aimed at: the outermost frame of a selected class; with none, the innermost frame of a class
+     * instrumented on demand (by this kill or an earlier one), what the thread runs now, not the outermost (a pool's
+     * loop, whose next task is other work).
+     */
+    private static StackTraceElement aimFor(StackTraceElement[] frames) {
+        StackTraceElement outermostSelected = null;
+        StackTraceElement innermostOnDemand = null;
         for (StackTraceElement f : frames) {
-            if (classes.contains(f.getClassName())) {
-                return f;
+            String c = f.getClassName();
+            if (!InstrumentedClasses.contains(c)) {
+                continue;
+            }
+            if (!InstrumentedClasses.wasInstrumentedOnDemand(c)) {
+                outermostSelected = f;
+            } else if (innermostOnDemand == null) {
+                innermostOnDemand = f;
             }
         }
-        return null;
+        return outermostSelected != null ? outermostSelected : innermostOnDemand;
     }
 
     private static void addNew(KillRequest request, Set<MethodSwitch> newlyArmed, List<MethodSwitch> candidates) {

@@ -17,6 +17,8 @@ public final class OnDemand {
      * from the same place (jar or folder) as the top frame's; returns their names. Null: switched off.
      */
     private static volatile BiFunction<StackTraceElement[], Boolean, List<String>> instrumenter;
+    /** Deliverer thread: a failure was reported already. */
+    private static boolean failed;
 
     private OnDemand() {
     }
@@ -40,7 +42,18 @@ public final class OnDemand {
         if (how == null || above <= 0 && !widen) {
             return List.of();
         }
-        return how.apply(Arrays.copyOf(frames, Math.max(above, 1)), widen);
+        try {
+            return how.apply(Arrays.copyOf(frames, Math.max(above, 1)), widen);
+        } catch (RuntimeException | LinkageError e) {
+            // The kill goes on without it, and the classes run as they were (a class the JVM would not take is reported
+            // by the instrumenter itself); said once, not at every sample.
+            if (!failed) {
+                failed = true;
+                System.err.println("killswitch: instrumenting a victim's stack on demand failed (" + e + "); kills go on"
+                        + " with the classes instrumented so far. Please report this with the line above.");
+            }
+            return List.of();
+        }
     }
 
     /** {@code 2 classes instrumented on demand: a.B, c.D}; the first few, for one line. */
