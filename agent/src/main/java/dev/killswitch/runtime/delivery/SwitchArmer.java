@@ -193,7 +193,7 @@ public final class SwitchArmer implements Runnable {
         request.presample = null;
         long sampled = System.nanoTime();
         boolean first = request.samples == 0;
-        KillHandle dyingOf = request.isEscalated() ? null : dyingOf(victim, frames);
+        KillHandle dyingOf = request.isEscalated() ? null : Unwinding.dyingOf(victim, frames);
         if (dyingOf != null && dyingOf != request) {
             // Rule 5: it coalesces with the kill the thread dies of (before anything is instrumented on demand for it).
             request.sampled(frames);
@@ -321,23 +321,6 @@ public final class SwitchArmer implements Runnable {
                 request.obstacle(closed);
             }
         }
-    }
-
-    /**
-     * The kill a thread is dying of: one delivered to it, while it runs its uncaught-exception handler (out of all
-     * selected code, so only the handler's frame tells); null otherwise.
-     */
-    private static KillHandle dyingOf(Thread victim, StackTraceElement[] frames) {
-        KillHandle latest = Unwinding.latestHandleOf(victim);
-        if (latest == null || !latest.isDelivered()) {
-            return null;
-        }
-        for (StackTraceElement f : frames) {
-            if (f.getMethodName().equals("dispatchUncaughtException") && f.getClassName().equals("java.lang.Thread")) {
-                return latest;
-            }
-        }
-        return null;
     }
 
     /**

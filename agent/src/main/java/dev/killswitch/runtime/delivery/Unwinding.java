@@ -206,6 +206,23 @@ public final class Unwinding {
     }
 
     /**
+     * The kill {@code thread} is dying of: one delivered to it, while it runs its uncaught-exception handler (out of all
+     * selected code, so only the handler's frame in {@code now} tells); null otherwise.
+     */
+    static KillHandle dyingOf(Thread thread, StackTraceElement[] now) {
+        KillHandle latest = latestHandleOf(thread);
+        if (latest == null || !latest.isDelivered()) {
+            return null;
+        }
+        for (StackTraceElement f : now) {
+            if (f.getMethodName().equals("dispatchUncaughtException") && f.getClassName().equals("java.lang.Thread")) {
+                return latest;
+            }
+        }
+        return null;
+    }
+
+    /**
      * True if {@code thread} may still be unwinding from a kill that landed in the last seconds, judging by a
      * sample of its stack: its outermost selected frame is where that kill's stack had it. The deliverer then
      * does not interrupt it for another kill, which would disturb the waits of its cleanup code.
