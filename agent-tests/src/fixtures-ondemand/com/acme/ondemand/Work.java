@@ -114,6 +114,34 @@ public final class Work {
         return progress;
     }
 
+    /**
+     * A catch block that takes everything, in a frame that is running when its class is instrumented on demand: its old
+     * code cannot raise a kill again, so a kill must not land where that catch would take it. After a few seconds the
+     * loop ends and the frame goes on outside that catch, where the kill may land.
+     */
+    public static long catchesAllInOldCode(long n) {
+        long end = System.nanoTime() + 4_000_000_000L;
+        try {
+            while (System.nanoTime() < end) {
+                try {
+                    step();
+                } catch (Throwable t) {
+                    if (t.getClass().getSimpleName().equals("ThreadKilledError")) {
+                        System.out.println("@@ SWALLOWED\tname=" + Thread.currentThread().getName());
+                        System.out.flush();
+                    }
+                }
+            }
+            System.out.println("@@ LEFT\tname=" + Thread.currentThread().getName());
+            System.out.flush();
+            for (;;) {
+                step();
+            }
+        } finally {
+            cleaned("catchesAllInOldCode");
+        }
+    }
+
     static void step() {
         progress++;
     }

@@ -192,6 +192,26 @@ class OnDemandTest {
         }
     }
 
+    /**
+     * No swallowing: a catch block in old code cannot raise a kill again, so the kill does not land where it would take
+     * it. It waits, says why, and lands once the frame has left that catch's try block.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aCatchAllInOldCodeDoesNotSwallowTheKill(Jdk jdk) {
+        try (ChildJvm target = target(jdk, null)) {
+            long id = target.ask("START catcher com.acme.ondemand.Work catchesAllInOldCode", "STARTED").number("id");
+            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "1s");
+            assertEquals(1, kill.exit, kill.toString());
+            assertTrue(kill.out.contains("com.acme.ondemand.Work.catchesAllInOldCode") && kill.out.contains("would catch the kill"),
+                    kill.toString());
+            assertEquals("catcher", target.awaitEvent("LEFT").get("name"), target.describe());
+            assertEquals("catcher", target.awaitEvent("FINALLY").get("name"), target.describe());
+            assertEquals("catcher", target.awaitEvent("DIED").get("name"), target.describe());
+            assertTrue(target.events("SWALLOWED").isEmpty(), target.describe());
+        }
+    }
+
     /** Do no harm: a kill aimed at work that ends before the kill can land does not fall on the next work of the thread. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")

@@ -57,27 +57,37 @@ public final class CleanupRegionMarks {
     }
 
     private void lines(MethodGraph graph, BitSet cleanup) {
+        for (AbstractInsnNode n : graph.nodes) {
+            if (n instanceof LineNumberNode) {
+                lines.add((LineNumberNode) n);
+            }
+        }
+        cleanupOnlyLines = linesOnlyIn(graph, cleanup);
+    }
+
+    /** The source lines, sorted, whose code is all in {@code code} (real-instruction numbers of {@code graph}). */
+    static int[] linesOnlyIn(MethodGraph graph, BitSet code) {
         TreeSet<Integer> inside = new TreeSet<>();
         TreeSet<Integer> outside = new TreeSet<>();
         int line = -1;
         int r = 0;
         for (AbstractInsnNode n : graph.nodes) {
             if (n instanceof LineNumberNode) {
-                lines.add((LineNumberNode) n);
                 line = ((LineNumberNode) n).line;
             } else if (n.getOpcode() >= 0) {
                 if (line >= 0) {
-                    (cleanup.get(r) ? inside : outside).add(line);
+                    (code.get(r) ? inside : outside).add(line);
                 }
                 r++;
             }
         }
         inside.removeAll(outside);
-        cleanupOnlyLines = new int[inside.size()];
+        int[] out = new int[inside.size()];
         int i = 0;
         for (int l : inside) { // no lambdas while transforming
-            cleanupOnlyLines[i++] = l;
+            out[i++] = l;
         }
+        return out;
     }
 
     /** After the method was written: its line table as {@code [offset, line]} pairs, in code order. */

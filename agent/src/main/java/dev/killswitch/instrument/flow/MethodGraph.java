@@ -77,6 +77,11 @@ public final class MethodGraph {
         return new int[] {start, end < 0 ? real.length : end};
     }
 
+    /** The normal successors of real instruction {@code r}: fall through, jumps, switch cases (no handlers). */
+    public int[] normalSuccessorsOf(int r) {
+        return normalSuccessors[r];
+    }
+
     /** For messages: method, and the source line or instruction number of {@code insn}. */
     public String describe(AbstractInsnNode insn) {
         int line = -1;

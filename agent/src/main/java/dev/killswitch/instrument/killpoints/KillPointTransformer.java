@@ -3,6 +3,7 @@ package dev.killswitch.instrument.killpoints;
 import dev.killswitch.instrument.AgentTransformer;
 import dev.killswitch.instrument.ClassSelector;
 import dev.killswitch.instrument.TransformReporter;
+import dev.killswitch.instrument.cleanup.ReplacedCode;
 import dev.killswitch.instrument.ondemand.OnDemandClasses;
 import dev.killswitch.runtime.registry.CleanupRegions;
 import dev.killswitch.runtime.registry.InstrumentedClasses;
@@ -64,7 +65,13 @@ public final class KillPointTransformer extends AgentTransformer {
             if (result.totalKillPoints() == 0) {
                 return null;
             }
-            if (!result.cleanupRegions().isEmpty() || classBeingRedefined != null) {
+            if (classBeingRedefined != null) {
+                // Frames running now keep the code this replaces: where a kill may land below them comes from that code,
+                // unless it was this agent's own, whose regions are known already.
+                ReplacedCode replaced = InstrumentedClasses.contains(name) ? null : ReplacedCode.of(classFile);
+                CleanupRegions.registerRetransformed(loader, name, result.cleanupRegions(),
+                        replaced == null ? null : replaced.methods, replaced == null || replaced.hasSourceFile);
+            } else if (!result.cleanupRegions().isEmpty()) {
                 CleanupRegions.register(loader, name, result.cleanupRegions());
             }
             InstrumentedClasses.register(name, result.usesSharedSwitch(), classBeingRedefined != null, result.killPoints(),

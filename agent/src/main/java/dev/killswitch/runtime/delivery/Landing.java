@@ -148,6 +148,9 @@ public final class Landing {
             r.recheckAt = System.nanoTime() + r.recheckWait;
             return WAITS_FOR_CLEANUP;
         }
+        if (stack.catcher != null) {
+            return waitsForCatcher(r, stack.catcher);
+        }
         r.leftCleanup();
         if (aim != null && !stack.anchorFound && where != AT_DEADLINE_END) {
             missed(r, aim);
@@ -156,19 +159,37 @@ public final class Landing {
         return 0;
     }
 
-    /** An escalated kill lands even in cleanup code, but only in its work; with no stack left to look, it lands. */
+    /**
+     * Below a frame of code from before its class was instrumented whose handler would catch the kill and go on: that
+     * code cannot raise it again, so the kill would be swallowed for good. It waits, escalated or not, like a kill
+     * waiting for cleanup code, and lands once that frame has left the try block.
+     */
+    private static int waitsForCatcher(KillRequest r, String catcher) {
+        r.waitsFor = "it is running " + catcher + ", code from before its class was instrumented, where a catch block would"
+                + " catch the kill and go on (that code cannot raise it again): the kill lands once that frame has left the try"
+                + " block, as of its last kill point";
+        r.recheckWait = Math.min(MAX_RECHECK_NANOS, Math.max(RECHECK_NANOS, r.recheckWait * 2));
+        r.recheckAt = System.nanoTime() + r.recheckWait;
+        return WAITS_FOR_CLEANUP;
+    }
+
+    /**
+     * An escalated kill lands even in cleanup code, but only in its work, and never where old code would swallow it;
+     * with no stack left to look, it lands.
+     */
     private static int mayLandEscalated(KillRequest r, int where) {
         StackTraceElement aim = r.aimedAt;
-        if (aim == null || where == AT_DEADLINE_END) {
-            return 0;
-        }
+        boolean anchored = aim != null && where != AT_DEADLINE_END;
         VictimStack stack;
         try {
-            stack = VictimStack.look(0, aim.getClassName(), aim.getMethodName());
+            stack = anchored ? VictimStack.look(0, aim.getClassName(), aim.getMethodName()) : VictimStack.look(0, null, null);
         } catch (VirtualMachineError e) {
             return 0; // near the stack limit: it was asked for explicitly, and the thread is in the work it was aimed at, most likely
         }
-        if (!stack.anchorFound) {
+        if (stack.catcher != null) {
+            return waitsForCatcher(r, stack.catcher);
+        }
+        if (anchored && !stack.anchorFound) {
             missed(r, aim);
             return NOT_NOW;
         }

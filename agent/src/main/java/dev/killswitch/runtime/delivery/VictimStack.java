@@ -8,8 +8,9 @@ import java.util.function.Consumer;
 /**
  * What a thread with a pending kill sees on its own stack when it reaches a kill point: whether some
  * frame is running cleanup code (a catch or finally block, or a finally copy; see {@link CleanupRegions}),
- * where a kill must wait, and whether the selected method the kill was aimed at is still on it. Walked
- * only by a thread whose kill is pending, at a kill point, so it costs nothing to anyone else.
+ * where a kill must wait; whether a frame of code from before its class was instrumented would swallow the kill (see
+ * {@code instrument.cleanup.ReplacedCode}), where it must not land; and whether the selected method the kill was aimed
+ * at is still on it. Walked only by a thread whose kill is pending, at a kill point, so it costs nothing to anyone else.
  */
 public final class VictimStack implements Consumer<StackWalker.StackFrame> {
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
@@ -20,6 +21,8 @@ public final class VictimStack implements Consumer<StackWalker.StackFrame> {
     private boolean pastRuntime;
     /** The innermost frame running cleanup code, as {@code Class.method(File:line)}, or null. */
     String cleanup;
+    /** The innermost frame of code from before its class was instrumented whose handler would swallow the kill, or null. */
+    String catcher;
     boolean anchorFound;
 
     private VictimStack(int callersToSkip, String anchorClass, String anchorMethod) {
@@ -57,10 +60,13 @@ public final class VictimStack implements Consumer<StackWalker.StackFrame> {
             callersToSkip--;
             return;
         }
-        if (cleanup == null) {
-            CleanupRegions.Method m = CleanupRegions.of(type, f.getMethodName(), f.getDescriptor());
-            if (m != null && m.contains(f.getByteCodeIndex(), f.getLineNumber())) {
+        if (cleanup == null || catcher == null) {
+            int verdict = CleanupRegions.at(f);
+            if (cleanup == null && (verdict & CleanupRegions.CLEANUP) != 0) {
                 cleanup = Diagnosis.frame(f.toStackTraceElement());
+            }
+            if (catcher == null && (verdict & CleanupRegions.CATCHES) != 0) {
+                catcher = Diagnosis.frame(f.toStackTraceElement());
             }
         }
     }

@@ -24,16 +24,30 @@ public final class CleanupRegions {
     private CleanupRegions() {
     }
 
-    /** One method's regions, line table and cleanup-only lines (see the transformer's CleanupRegionMarks). */
-    public static final class Method {
+    /** What a frame at a kill point means for a pending kill: nothing, cleanup code (the kill waits), or both. */
+    public static final int CLEANUP = 1;
+    /** A frame of code from before instrumentation where a handler would catch the kill and go on: it must not land. */
+    public static final int CATCHES = 2;
+
+    private static final int[] NONE = new int[0];
+
+    /**
+     * One method's regions, line table and cleanup-only lines (see the transformer's CleanupRegionMarks); for code
+     * that frames from before a retransformation still run, also where a handler would swallow a kill.
+     */
+    static final class Method {
         private final int[] regions;
         private final int[] lines;
         private final int[] cleanupOnlyLines;
+        private final int[] catching;
+        private final int[] catchingOnlyLines;
 
-        Method(int[] regions, int[] lines, int[] cleanupOnlyLines) {
+        Method(int[] regions, int[] lines, int[] cleanupOnlyLines, int[] catching, int[] catchingOnlyLines) {
             this.regions = regions;
             this.lines = lines;
             this.cleanupOnlyLines = cleanupOnlyLines;
+            this.catching = catching;
+            this.catchingOnlyLines = catchingOnlyLines;
         }
 
         /**
@@ -41,13 +55,25 @@ public final class CleanupRegions {
          * has at that offset is not the frame's, another agent changed the method after this one: then the
          * lines that hold cleanup code only decide.
          */
-        public boolean contains(int bci, int line) {
+        boolean contains(int bci, int line) {
             int expected = lineAt(bci);
             if (expected >= 0 && line >= 0 && expected != line) {
                 return Arrays.binarySearch(cleanupOnlyLines, line) >= 0;
             }
-            for (int i = 0; i + 1 < regions.length; i += 2) {
-                if (bci >= regions[i] && bci < regions[i + 1]) {
+            return within(regions, bci);
+        }
+
+        boolean catches(int bci, int line) {
+            int expected = lineAt(bci);
+            if (expected >= 0 && line >= 0 && expected != line) {
+                return Arrays.binarySearch(catchingOnlyLines, line) >= 0;
+            }
+            return within(catching, bci);
+        }
+
+        private static boolean within(int[] pairs, int bci) {
+            for (int i = 0; i + 1 < pairs.length; i += 2) {
+                if (bci >= pairs[i] && bci < pairs[i + 1]) {
                     return true;
                 }
             }
@@ -67,11 +93,17 @@ public final class CleanupRegions {
         final WeakReference<ClassLoader> loader;
         final boolean bootstrap;
         final Map<String, Method> methods;
+        /** The code frames from before the last retransformation may still run, by method; null if there are none. */
+        final Map<String, Method> replaced;
+        /** True if the class names its source file: frames of replaced code are those reported without one. */
+        final boolean namesSource;
 
-        Defined(ClassLoader loader, Map<String, Method> methods) {
+        Defined(ClassLoader loader, Map<String, Method> methods, Map<String, Method> replaced, boolean namesSource) {
             this.loader = new WeakReference<>(loader);
             this.bootstrap = loader == null;
             this.methods = methods;
+            this.replaced = replaced;
+            this.namesSource = namesSource;
         }
 
         boolean isFor(ClassLoader l) {
@@ -84,19 +116,54 @@ public final class CleanupRegions {
     }
 
     /**
-     * Called by the transformer for a class it instrumented (again, after a retransformation: the new
-     * code replaces the old).
+     * Called by the transformer for a class it instrumented as it was loaded: no frame runs other code of it.
      *
      * @param regions by method name and descriptor: offsets, line table and cleanup-only lines
      */
     public static void register(ClassLoader loader, String className, Map<String, int[][]> regions) {
         AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "register cleanup code");
+        put(loader, className, methods(regions), null, true);
+    }
+
+    /**
+     * Called by the transformer for a class it instrumented by retransformation: the new code replaces the old, which
+     * frames running at that moment keep until they return.
+     *
+     * @param regions as for {@link #register}
+     * @param replaced what the old code had, by method: cleanup and catching offset pairs, line table, cleanup-only and
+     *        catching-only lines (see the transformer's ReplacedCode); null if the old code was this
+     *        agent's own (instrumented before), whose regions, known already, then stay valid for those frames
+     * @param namesSource true if the class names its source file
+     */
+    public static void registerRetransformed(ClassLoader loader, String className, Map<String, int[][]> regions,
+                                             Map<String, int[][]> replaced, boolean namesSource) {
+        AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "register cleanup code");
+        Map<String, Method> old;
+        if (replaced == null) {
+            Defined before = definedFor(className, loader);
+            old = before == null ? new HashMap<>() : before.methods;
+        } else {
+            old = new HashMap<>();
+            for (Map.Entry<String, int[][]> e : replaced.entrySet()) {
+                int[][] v = e.getValue();
+                old.put(e.getKey(), new Method(v[0], v[2], v[3], v[1], v[4]));
+            }
+        }
+        put(loader, className, methods(regions), old, namesSource);
+    }
+
+    private static Map<String, Method> methods(Map<String, int[][]> regions) {
         Map<String, Method> methods = new HashMap<>();
         for (Map.Entry<String, int[][]> e : regions.entrySet()) {
             int[][] v = e.getValue();
-            methods.put(e.getKey(), new Method(v[0], v[1], v[2]));
+            methods.put(e.getKey(), new Method(v[0], v[1], v[2], NONE, NONE));
         }
-        Defined added = new Defined(loader, methods);
+        return methods;
+    }
+
+    private static void put(ClassLoader loader, String className, Map<String, Method> methods, Map<String, Method> replaced,
+                            boolean namesSource) {
+        Defined added = new Defined(loader, methods, replaced, namesSource);
         synchronized (BY_CLASS) {
             List<Defined> next = new ArrayList<>();
             Defined[] old = BY_CLASS.get(className);
@@ -107,7 +174,7 @@ public final class CleanupRegions {
                     }
                 }
             }
-            if (!methods.isEmpty()) {
+            if (!methods.isEmpty() || (replaced != null && !replaced.isEmpty())) {
                 next.add(added);
             }
             if (next.isEmpty()) {
@@ -118,19 +185,48 @@ public final class CleanupRegions {
         }
     }
 
-    /** The regions of one method of a loaded class, or null if it has none (or was not instrumented). */
-    public static Method of(Class<?> declaring, String methodName, String descriptor) {
-        Defined[] defined = BY_CLASS.get(declaring.getName());
-        if (defined == null) {
-            return null;
-        }
-        ClassLoader loader = declaring.getClassLoader();
-        for (Defined d : defined) {
-            if (d.isFor(loader)) {
-                return d.methods.get(methodName + descriptor);
+    private static Defined definedFor(String className, ClassLoader loader) {
+        Defined[] defined = BY_CLASS.get(className);
+        if (defined != null) {
+            for (Defined d : defined) {
+                if (d.isFor(loader)) {
+                    return d;
+                }
             }
         }
         return null;
+    }
+
+    /**
+     * What a frame of a thread's own stack, at a kill point below it, means for a kill: {@link #CLEANUP} if it runs
+     * cleanup code, {@link #CATCHES} if it runs code from before a retransformation where a handler would catch the
+     * kill and go on, or 0.
+     */
+    public static int at(StackWalker.StackFrame f) {
+        Defined d = definedFor(f.getDeclaringClass().getName(), f.getDeclaringClass().getClassLoader());
+        if (d == null) {
+            return 0;
+        }
+        String key = f.getMethodName() + f.getDescriptor();
+        Method now = d.methods.get(key);
+        Method was = d.replaced == null ? null : d.replaced.get(key);
+        boolean old = false;
+        boolean current = true;
+        if (d.replaced != null) {
+            // HotSpot reports no source file for a frame of replaced code. Without one to tell, both codes count.
+            old = !d.namesSource || f.getFileName() == null;
+            current = !d.namesSource || !old;
+        }
+        int bci = f.getByteCodeIndex();
+        int verdict = 0;
+        if (current && now != null && now.contains(bci, f.getLineNumber())) {
+            verdict = CLEANUP;
+        }
+        if (old && was != null) {
+            verdict |= was.contains(bci, f.getLineNumber()) ? CLEANUP : 0;
+            verdict |= was.catches(bci, f.getLineNumber()) ? CATCHES : 0;
+        }
+        return verdict;
     }
 
     /**
