@@ -10,11 +10,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -210,6 +218,50 @@ class OnDemandTest {
             assertEquals("catcher", target.awaitEvent("DIED").get("name"), target.describe());
             assertTrue(target.events("SWALLOWED").isEmpty(), target.describe());
         }
+    }
+
+    /**
+     * A class the JVM refuses to retransform (another agent spoils it) runs on as it was, and nothing says otherwise: it
+     * is reported once, not counted as instrumented, and the kill does not claim it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aClassTheJvmRefusesToRetransformIsNotTakenForInstrumented(Jdk jdk) throws IOException {
+        ChildJvm.Builder b = ChildJvm.with(jdk.require()).classPath(Paths.fixtures("ondemand"), Paths.library("commons-collections4.jar"))
+                .main(ControlTarget.class).agentAfter(rejectingAgentJar());
+        try (ChildJvm target = b.start()) {
+            target.awaitEvent("READY");
+            long id = target.ask("START spinner com.acme.rejecting.Spinner spin", "STARTED").number("id");
+            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "1s");
+            assertEquals(1, kill.exit, kill.toString());
+            assertFalse(kill.out.contains("com.acme.rejecting.Spinner,") || kill.out.contains("com.acme.rejecting.Spinner)"),
+                    "not listed as instrumented on demand: " + kill);
+            assertFalse(kill.out.contains("started before its class was instrumented") || kill.out.contains("selected code at com.acme.rejecting"),
+                    kill.toString());
+            String refused = target.awaitStderr(l -> l.contains("com.acme.rejecting.Spinner could not be retransformed"));
+            assertFalse(refused.contains("java.lang."), "a sentence, not an exception's name: " + refused);
+            Cli.Result status = Cli.run(jdk, "status", Long.toString(target.pid()));
+            assertTrue(status.out.contains("(0 classes instrumented on demand so far)"), status.toString());
+            assertTrue(status.out.contains("classes           0 instrumented"), status.toString());
+            assertTrue(target.ask("ALIVE? spinner", "ALIVE").flag("alive"), target.describe());
+        }
+    }
+
+    /** An agent jar holding the fixtures' RejectingAgent, made once. */
+    private static Path rejectingAgentJar() throws IOException {
+        Path jar = Paths.fixtures("ondemand").resolveSibling("rejecting-agent.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", "com.acme.rejecting.RejectingAgent");
+        manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            for (String c : List.of("RejectingAgent", "RejectingAgent$1")) {
+                out.putNextEntry(new JarEntry("com/acme/rejecting/" + c + ".class"));
+                out.write(Files.readAllBytes(Paths.fixtures("ondemand").resolve("com/acme/rejecting/" + c + ".class")));
+                out.closeEntry();
+            }
+        }
+        return jar;
     }
 
     /** Do no harm: a kill aimed at work that ends before the kill can land does not fall on the next work of the thread. */

@@ -1,5 +1,7 @@
 package dev.killswitch.instrument;
 
+import dev.killswitch.runtime.registry.StagedRegistrations;
+
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -47,17 +49,17 @@ public final class Retransformer {
         int done = 0;
         for (int from = 0; from < classes.size(); from += BATCH) {
             List<Class<?>> batch = classes.subList(from, Math.min(classes.size(), from + BATCH));
-            try {
-                instrumentation.retransformClasses(batch.toArray(new Class<?>[0]));
+            if (retransform(instrumentation, batch.toArray(new Class<?>[0])) == null) {
                 done += batch.size();
-            } catch (Throwable failed) {
+            } else {
                 // One class the JVM would not take spoils its batch: go through it one by one.
                 for (Class<?> c : batch) {
-                    try {
-                        instrumentation.retransformClasses(c);
+                    Throwable refused = retransform(instrumentation, c);
+                    if (refused == null) {
                         done++;
-                    } catch (Throwable e) {
-                        out.println("killswitch: " + what + c.getName() + " could not be retransformed and runs as it was: " + e);
+                    } else {
+                        out.println("killswitch: " + what + c.getName() + " could not be retransformed and runs as it was: "
+                                + TransformReporter.why(refused));
                     }
                 }
             }
@@ -66,5 +68,23 @@ public final class Retransformer {
             }
         }
         return done;
+    }
+
+    /**
+     * Retransforms {@code classes} at once; what the transformer registers for them counts only if the JVM takes the new
+     * code (it installs all of it or none).
+     *
+     * @return null, or why the JVM refused
+     */
+    private static Throwable retransform(Instrumentation instrumentation, Class<?>... classes) {
+        StagedRegistrations.begin();
+        try {
+            instrumentation.retransformClasses(classes);
+        } catch (Throwable refused) {
+            StagedRegistrations.discard();
+            return refused;
+        }
+        StagedRegistrations.commit();
+        return null;
     }
 }

@@ -45,12 +45,35 @@ public final class TransformReporter {
     }
 
     private static String describe(Throwable t) {
+        return why(t);
+    }
+
+    /** Why a class could not be changed, as a sentence for the user: what the JVM or ASM said, not an exception's name. */
+    public static String why(Throwable t) {
         if (t instanceof UnsupportedClassVersionError) {
             return t.getMessage();
         }
         if (t instanceof ArrayIndexOutOfBoundsException || t instanceof IllegalArgumentException) {
-            return "the class file cannot be read (" + t + ")";
+            return "the class file cannot be read" + detail(t);
         }
-        return String.valueOf(t);
+        if (t instanceof ClassFormatError) {
+            return "the JVM found the new class file malformed, as the transformers (this agent's and any other agent's) left it" + detail(t);
+        }
+        if (t instanceof VerifyError) {
+            return "the JVM's verifier rejected the new code" + detail(t);
+        }
+        if (t instanceof UnsupportedOperationException) {
+            return "the JVM does not allow this change to a loaded class" + detail(t);
+        }
+        if (t instanceof java.lang.instrument.UnmodifiableClassException) {
+            return "the JVM does not let this class be changed" + detail(t);
+        }
+        String message = t.getMessage();
+        return message != null && !message.isEmpty() ? message : "an unexpected " + t.getClass().getSimpleName() + " in the agent";
+    }
+
+    private static String detail(Throwable t) {
+        String message = t.getMessage();
+        return message == null || message.isEmpty() ? "" : " (" + message + ")";
     }
 }

@@ -260,6 +260,7 @@ public final class ChildJvm implements AutoCloseable {
         private final List<Path> classPath = new ArrayList<>();
         private String agentArgs;
         private boolean agent = true;
+        private final List<Path> agentsAfter = new ArrayList<>();
         private String main;
         private Path jar;
         private final List<String> args = new ArrayList<>();
@@ -276,6 +277,12 @@ public final class ChildJvm implements AutoCloseable {
         }
 
         /** No agent; the public API still comes from the agent jar, now an ordinary class-path entry. */
+        /** Another agent, loaded after killswitch (its transformer runs after killswitch's). */
+        public Builder agentAfter(Path jar) {
+            agentsAfter.add(jar);
+            return this;
+        }
+
         public Builder withoutAgent() {
             this.agent = false;
             classPath.add(Paths.agentJar());
@@ -338,6 +345,9 @@ public final class ChildJvm implements AutoCloseable {
             command.addAll(jvmArgs);
             if (agent) {
                 command.add("-javaagent:" + Paths.agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
+            }
+            for (Path other : agentsAfter) {
+                command.add("-javaagent:" + other);
             }
             if (jar != null) {
                 command.add("-jar");

@@ -18,4 +18,9 @@ public final class OnDemandClasses {
     void add(String internalName) {
         names.add(internalName);
     }
+
+    /** The JVM would not take the class's new code: it is not asked for any more. */
+    void remove(String internalName) {
+        names.remove(internalName);
+    }
 }

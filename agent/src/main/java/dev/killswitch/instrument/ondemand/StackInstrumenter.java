@@ -92,6 +92,7 @@ public final class StackInstrumenter implements BiFunction<StackTraceElement[], 
                 done.add(name);
             } else {
                 refused.add(name);
+                classes.remove(name.replace('.', '/'));
             }
         }
         return done;

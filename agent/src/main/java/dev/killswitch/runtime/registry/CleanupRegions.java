@@ -138,6 +138,13 @@ public final class CleanupRegions {
     public static void registerRetransformed(ClassLoader loader, String className, Map<String, int[][]> regions,
                                              Map<String, int[][]> replaced, boolean namesSource) {
         AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "register cleanup code");
+        if (!StagedRegistrations.stage(new StagedRegistrations.Entry(loader, className, regions, replaced, namesSource))) {
+            putRetransformed(loader, className, regions, replaced, namesSource);
+        }
+    }
+
+    static void putRetransformed(ClassLoader loader, String className, Map<String, int[][]> regions, Map<String, int[][]> replaced,
+                                 boolean namesSource) {
         Map<String, Method> old;
         if (replaced == null) {
             Defined before = definedFor(className, loader);

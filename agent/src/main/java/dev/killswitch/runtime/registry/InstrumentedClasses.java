@@ -42,6 +42,13 @@ public final class InstrumentedClasses {
      */
     public static void register(String className, boolean legacy, boolean retransformed, int[] killPoints, long transformNanos) {
         AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "register an instrumented class");
+        if (retransformed && StagedRegistrations.stage(new StagedRegistrations.Entry(className, legacy, killPoints, transformNanos))) {
+            return; // until the JVM has taken the new code
+        }
+        put(className, legacy, retransformed, killPoints, transformNanos);
+    }
+
+    static void put(String className, boolean legacy, boolean retransformed, int[] killPoints, long transformNanos) {
         TRANSFORM_NANOS.add(transformNanos);
         int flags = (legacy ? LEGACY : MODERN) | (retransformed ? RETRANSFORMED : 0);
         Integer old;

@@ -22,6 +22,7 @@ import dev.killswitch.runtime.killpoints.KillPoint;
 import dev.killswitch.runtime.registry.CleanupRegions;
 import dev.killswitch.runtime.registry.InstrumentedClasses;
 import dev.killswitch.runtime.registry.MethodSwitch;
+import dev.killswitch.runtime.registry.StagedRegistrations;
 import dev.killswitch.runtime.registry.SwitchRegistry;
 
 import java.lang.invoke.CallSite;
@@ -45,12 +46,12 @@ final class RuntimeWarmUp {
         Class<?>[] classes = {KillPoint.class, MethodSwitch.class, SwitchRegistry.class, PendingKills.class, KillRequest.class,
                 Landing.class, VictimStack.class, CleanupRegions.class, BlockEnds.class, Unwinding.class, JumpConditions.class,
                 BlockingCalls.class, BlockingSynchronizers.class, BlockingIo.class, KillStats.class, Diagnosis.class, ThreadLabels.class, SwitchArmer.class,
-                ThreadKilledError.class, KillStatus.class, InstrumentedClasses.class, SystemThreads.class};
+                ThreadKilledError.class, KillStatus.class, InstrumentedClasses.class, SystemThreads.class, StagedRegistrations.class};
         for (Class<?> c : classes) {
             initialise(c.getName(), c.getClassLoader());
         }
         // The blocking calls' own helpers, package-private in their room.
-        for (String name : new String[] {"blocking.Waits", "blocking.InterruptibleTwin"}) {
+        for (String name : new String[] {"blocking.Waits", "blocking.InterruptibleTwin", "registry.StagedRegistrations$Entry"}) {
             initialise(RuntimePackages.ROOT + "." + name, KillPoint.class.getClassLoader());
         }
         // The method handles behind armed kill points: their first call initialises JDK classes (DirectMethodHandle's
