@@ -21,6 +21,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -221,6 +222,29 @@ class OnDemandTest {
     }
 
     /**
+     * The same, while another agent retransforms the class again and again: the frame still runs the code from before
+     * the first retransformation, and its catch must still not swallow the kill.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aCatchAllInOldCodeDoesNotSwallowTheKillWhileAnotherAgentRetransformsItsClass(Jdk jdk) throws IOException {
+        ChildJvm.Builder b = ChildJvm.with(jdk.require()).classPath(Paths.fixtures("ondemand"), Paths.library("commons-collections4.jar"))
+                .main(ControlTarget.class).agentAfter(agentJar("RetransformingAgent"));
+        try (ChildJvm target = b.start()) {
+            target.awaitEvent("READY");
+            long id = target.ask("START catcher com.acme.ondemand.Work catchesAllInOldCode", "STARTED").number("id");
+            target.awaitEvent("RETRANSFORMED");
+            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "1s");
+            assertEquals(1, kill.exit, kill.toString());
+            await().atMost(Duration.ofSeconds(10)).until(() -> target.events("RETRANSFORMED").size() >= 3);
+            assertEquals("catcher", target.awaitEvent("LEFT").get("name"), target.describe());
+            assertEquals("catcher", target.awaitEvent("DIED").get("name"), target.describe());
+            assertTrue(target.events("SWALLOWED").isEmpty(), target.describe());
+            assertTrue(target.events("RETRANSFORM-FAILED").isEmpty(), target.describe());
+        }
+    }
+
+    /**
      * A class the JVM refuses to retransform (another agent spoils it) runs on as it was, and nothing says otherwise: it
      * is reported once, not counted as instrumented, and the kill does not claim it.
      */
@@ -228,7 +252,7 @@ class OnDemandTest {
     @MethodSource("jdks")
     void aClassTheJvmRefusesToRetransformIsNotTakenForInstrumented(Jdk jdk) throws IOException {
         ChildJvm.Builder b = ChildJvm.with(jdk.require()).classPath(Paths.fixtures("ondemand"), Paths.library("commons-collections4.jar"))
-                .main(ControlTarget.class).agentAfter(rejectingAgentJar());
+                .main(ControlTarget.class).agentAfter(agentJar("RejectingAgent"));
         try (ChildJvm target = b.start()) {
             target.awaitEvent("READY");
             long id = target.ask("START spinner com.acme.rejecting.Spinner spin", "STARTED").number("id");
@@ -247,17 +271,19 @@ class OnDemandTest {
         }
     }
 
-    /** An agent jar holding the fixtures' RejectingAgent, made once. */
-    private static Path rejectingAgentJar() throws IOException {
-        Path jar = Paths.fixtures("ondemand").resolveSibling("rejecting-agent.jar");
+    /** An agent jar holding one of the fixtures' agents, {@code com.acme.agents.NAME}. */
+    private static Path agentJar(String name) throws IOException {
+        Path jar = Paths.fixtures("ondemand").resolveSibling(name + ".jar");
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().putValue("Premain-Class", "com.acme.rejecting.RejectingAgent");
+        manifest.getMainAttributes().putValue("Premain-Class", "com.acme.agents." + name);
         manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            for (String c : List.of("RejectingAgent", "RejectingAgent$1")) {
-                out.putNextEntry(new JarEntry("com/acme/rejecting/" + c + ".class"));
-                out.write(Files.readAllBytes(Paths.fixtures("ondemand").resolve("com/acme/rejecting/" + c + ".class")));
+        Path folder = Paths.fixtures("ondemand").resolve("com/acme/agents");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
+             java.util.stream.Stream<Path> classes = Files.list(folder)) {
+            for (Path c : (Iterable<Path>) classes.filter(p -> p.getFileName().toString().startsWith(name))::iterator) {
+                out.putNextEntry(new JarEntry("com/acme/agents/" + c.getFileName()));
+                out.write(Files.readAllBytes(c));
                 out.closeEntry();
             }
         }

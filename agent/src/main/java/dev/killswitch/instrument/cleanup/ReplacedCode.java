@@ -4,10 +4,13 @@ import dev.killswitch.instrument.flow.CodeOffsets;
 import dev.killswitch.instrument.flow.MethodGraph;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.VarInsnNode;
 
 import java.util.BitSet;
 import java.util.HashMap;
@@ -48,9 +51,18 @@ public final class ReplacedCode {
 
     /** Reads the code a retransformation replaces ({@code classFile}, as the JVM gives it to the transformer). */
     public static ReplacedCode of(byte[] classFile) {
+        return of(classFile, true);
+    }
+
+    /** @param analyse false to read only whether the class names its source file (the old code was not this one) */
+    public static ReplacedCode of(byte[] classFile, boolean analyse) {
         ClassReader reader = new ClassReader(classFile);
-        int[][] offsets = CodeOffsets.of(reader);
         ClassNode node = new ClassNode();
+        if (!analyse) {
+            reader.accept(node, ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES);
+            return new ReplacedCode(Map.of(), node.sourceFile != null);
+        }
+        int[][] offsets = CodeOffsets.of(reader);
         reader.accept(node, 0);
         Map<String, int[][]> out = new HashMap<>();
         for (int m = 0; m < node.methods.size() && m < offsets.length; m++) {
@@ -66,11 +78,12 @@ public final class ReplacedCode {
         MethodGraph graph = new MethodGraph(method);
         if (graph.real.length != offsets.length) {
             // Not the code the offsets were read from (it cannot happen with the class file ASM read): keep every kill out.
-            return new int[][] {{0, Integer.MAX_VALUE}, {}, {}, {}, {}};
+            return new int[][] {{0, Integer.MAX_VALUE}, {0, Integer.MAX_VALUE}, {}, {}, {}};
         }
         HandlerExtents blocks = HandlerExtents.of(graph);
         BitSet cleanup = blocks.allBlocks();
         cleanup.or(FinallyCopies.of(blocks));
+        cleanup.or(subroutines(graph));
         List<TryCatchBlockNode> handlers = method.tryCatchBlocks;
         byte[] swallows = new byte[handlers.size()]; // 0 not known yet, 1 swallows, 2 does not
         BitSet catching = new BitSet();
@@ -123,8 +136,10 @@ public final class ReplacedCode {
 
     /**
      * True if some path from the handler lets the method go on normally: it returns, or reaches code outside every
-     * handler's block, or the try block it protects, without throwing. A throw goes on to the handler that would take
-     * it there, if any. A finally block, a {@code synchronized} exit and try-with-resources all rethrow: they do not.
+     * handler's block, or the try block it protects, without throwing. A throw of what the handler caught (the local
+     * it stored it in, reloaded) goes on to the handler that would take a kill there, if any; a throw of anything else
+     * (a wrapper carrying the kill) to every handler that covers it, up to one that takes everything. A finally block,
+     * a {@code synchronized} exit and try-with-resources all rethrow what they caught: they do not swallow.
      */
     private static boolean swallows(MethodGraph graph, TryCatchBlockNode block, BitSet cleanup) {
         int h = graph.realOf(block.handler);
@@ -132,37 +147,122 @@ public final class ReplacedCode {
         if (h < 0) {
             return false;
         }
-        BitSet seen = new BitSet(); // each instruction is pushed once at most
-        int[] stack = new int[graph.real.length];
-        int top = push(stack, 0, h, seen);
+        // Each state is an instruction and the local that holds the kill there (-1 if none), pushed once at most.
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        long[] stack = new long[16];
+        int top = push(stack, 0, h, caughtIn(graph, h), seen);
         while (top > 0) {
-            int x = stack[--top];
-            int opcode = graph.real[x].getOpcode();
+            long state = stack[--top];
+            int x = (int) (state >> 32);
+            int local = (int) state;
+            AbstractInsnNode insn = graph.real[x];
+            int opcode = insn.getOpcode();
             if ((x >= range[0] && x < range[1] && x < h) || !cleanup.get(x) || (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN)) {
                 return true;
             }
             if (opcode == Opcodes.ATHROW) {
-                int next = firstCatching(graph, x);
-                if (next >= 0) {
-                    top = push(stack, top, graph.realOf(graph.method.tryCatchBlocks.get(next).handler), seen);
+                AbstractInsnNode thrown = x > 0 ? graph.real[x - 1] : null;
+                boolean theKill = local >= 0 && thrown instanceof VarInsnNode && thrown.getOpcode() == Opcodes.ALOAD
+                        && ((VarInsnNode) thrown).var == local;
+                for (int next : handlersOf(graph, x, theKill)) {
+                    stack = grow(stack, top);
+                    top = push(stack, top, next, theKill ? caughtIn(graph, next) : -1, seen); // a wrapper is not the kill
                 }
                 continue;
             }
-            if (opcode == Opcodes.JSR) {
-                top = push(stack, top, x + 1, seen); // a subroutine (an old compiler's finally) comes back after its jsr
-                continue;
+            if (insn instanceof VarInsnNode && ((VarInsnNode) insn).var == local && opcode >= Opcodes.ISTORE && opcode <= Opcodes.ASTORE
+                    && !isHandler(graph, x)) {
+                local = -1; // the kill is no longer in it (a handler's first store is where it was put there)
             }
             for (int s : graph.normalSuccessorsOf(x)) {
-                top = push(stack, top, s, seen);
+                stack = grow(stack, top);
+                top = push(stack, top, s, local, seen);
             }
         }
         return false;
     }
 
-    private static int push(int[] stack, int top, int x, BitSet seen) {
-        if (x >= 0 && x < stack.length && !seen.get(x)) {
-            seen.set(x);
-            stack[top++] = x;
+    private static boolean isHandler(MethodGraph graph, int x) {
+        for (TryCatchBlockNode b : graph.method.tryCatchBlocks) {
+            if (graph.realOf(b.handler) == x) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The local a handler starting at {@code h} stores what it caught in, or -1. */
+    private static int caughtIn(MethodGraph graph, int h) {
+        AbstractInsnNode first = graph.real[h];
+        return first.getOpcode() == Opcodes.ASTORE ? ((VarInsnNode) first).var : -1;
+    }
+
+    /**
+     * The handlers a throw at {@code x} may reach: of the kill, the first that takes it; of something else, each
+     * handler that covers {@code x}, in table order, up to the first that takes everything.
+     */
+    private static List<Integer> handlersOf(MethodGraph graph, int x, boolean theKill) {
+        List<Integer> out = new java.util.ArrayList<>();
+        if (theKill) {
+            int k = firstCatching(graph, x);
+            if (k >= 0) {
+                out.add(graph.realOf(graph.method.tryCatchBlocks.get(k).handler));
+            }
+            return out;
+        }
+        for (TryCatchBlockNode b : graph.method.tryCatchBlocks) {
+            int[] range = graph.range(b);
+            if (range[0] >= 0 && x >= range[0] && x < range[1]) {
+                out.add(graph.realOf(b.handler));
+                if (b.type == null || b.type.equals(THROWABLE)) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The bodies of {@code jsr} subroutines (finally blocks of compilers before Java 6): what each reaches from its
+     * start before its {@code ret}. Cleanup code too; a kill thrown in one would cut the finally short.
+     */
+    private static BitSet subroutines(MethodGraph graph) {
+        BitSet body = new BitSet();
+        int[] stack = new int[graph.real.length + 1];
+        for (int r = 0; r < graph.real.length; r++) {
+            if (graph.real[r].getOpcode() != Opcodes.JSR) {
+                continue;
+            }
+            int top = 0;
+            int start = graph.realOf(((JumpInsnNode) graph.real[r]).label);
+            if (start >= 0 && !body.get(start)) {
+                body.set(start);
+                stack[top++] = start;
+            }
+            while (top > 0) {
+                int x = stack[--top];
+                if (graph.real[x].getOpcode() == Opcodes.RET) {
+                    continue;
+                }
+                for (int s : graph.normalSuccessorsOf(x)) {
+                    if (s >= 0 && !body.get(s)) {
+                        body.set(s);
+                        stack[top++] = s;
+                    }
+                }
+            }
+        }
+        return body;
+    }
+
+    private static long[] grow(long[] stack, int top) {
+        return top >= stack.length ? java.util.Arrays.copyOf(stack, stack.length * 2) : stack;
+    }
+
+    private static int push(long[] stack, int top, int x, int local, java.util.Set<Long> seen) {
+        long state = ((long) x << 32) | (local & 0xFFFFFFFFL);
+        if (x >= 0 && seen.add(state)) {
+            stack[top++] = state;
         }
         return top;
     }

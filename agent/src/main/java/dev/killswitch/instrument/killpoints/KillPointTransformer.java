@@ -65,18 +65,24 @@ public final class KillPointTransformer extends AgentTransformer {
             if (result.totalKillPoints() == 0) {
                 return null;
             }
+            ReplacedCode replaced = null;
+            boolean wasOurs = false;
             if (classBeingRedefined != null) {
                 // Frames running now keep the code this replaces: where a kill may land below them comes from that code,
-                // unless it was this agent's own, whose regions are known already.
-                ReplacedCode replaced = InstrumentedClasses.contains(name) ? null : ReplacedCode.of(classFile);
-                CleanupRegions.registerRetransformed(loader, name, result.cleanupRegions(),
-                        replaced == null ? null : replaced.methods, replaced == null || replaced.hasSourceFile);
-            } else if (!result.cleanupRegions().isEmpty()) {
+                // unless it was this agent's own (the JVM hands over the class as it was before any retransformation).
+                wasOurs = CleanupRegions.instrumented(loader, name);
+                replaced = ReplacedCode.of(classFile, !wasOurs);
+            }
+            report(name, result);
+            // Recorded last: nothing after this can fail, and the JVM may run the new code before this method returns.
+            if (classBeingRedefined != null) {
+                CleanupRegions.registerRetransformed(loader, name, result.cleanupRegions(), wasOurs ? null : replaced.methods,
+                        replaced.hasSourceFile);
+            } else {
                 CleanupRegions.register(loader, name, result.cleanupRegions());
             }
             InstrumentedClasses.register(name, result.usesSharedSwitch(), classBeingRedefined != null, result.killPoints(),
                     System.nanoTime() - start);
-            report(name, result);
             return result.bytes();
         } finally {
             busy.remove();

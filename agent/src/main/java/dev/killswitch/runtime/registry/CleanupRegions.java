@@ -80,7 +80,12 @@ public final class CleanupRegions {
             return false;
         }
 
-        private int lineAt(int bci) {
+        boolean same(Method o) {
+            return Arrays.equals(regions, o.regions) && Arrays.equals(lines, o.lines) && Arrays.equals(cleanupOnlyLines, o.cleanupOnlyLines)
+                    && Arrays.equals(catching, o.catching) && Arrays.equals(catchingOnlyLines, o.catchingOnlyLines);
+        }
+
+        int lineAt(int bci) {
             int line = -1;
             for (int i = 0; i + 1 < lines.length && lines[i] <= bci; i += 2) {
                 line = lines[i + 1];
@@ -89,16 +94,19 @@ public final class CleanupRegions {
         }
     }
 
-    private static final class Defined {
+    static final class Defined {
         final WeakReference<ClassLoader> loader;
         final boolean bootstrap;
         final Map<String, Method> methods;
-        /** The code frames from before the last retransformation may still run, by method; null if there are none. */
-        final Map<String, Method> replaced;
+        /**
+         * The codes that frames from before each retransformation may still run, newest first, by method; empty if the
+         * class was instrumented as it was loaded.
+         */
+        final List<Map<String, Method>> replaced;
         /** True if the class names its source file: frames of replaced code are those reported without one. */
         final boolean namesSource;
 
-        Defined(ClassLoader loader, Map<String, Method> methods, Map<String, Method> replaced, boolean namesSource) {
+        Defined(ClassLoader loader, Map<String, Method> methods, List<Map<String, Method>> replaced, boolean namesSource) {
             this.loader = new WeakReference<>(loader);
             this.bootstrap = loader == null;
             this.methods = methods;
@@ -116,47 +124,105 @@ public final class CleanupRegions {
     }
 
     /**
-     * Called by the transformer for a class it instrumented as it was loaded: no frame runs other code of it.
+     * Different codes kept for old frames: past this, the older ones are forgotten (a frame that old is not expected to
+     * be running), except the class as it was loaded.
+     */
+    private static final int MAX_REPLACED = 4;
+
+    /**
+     * Called by the transformer for a class it instrumented as it was loaded: no frame runs other code of it. Every
+     * instrumented class is recorded, with or without cleanup code, so that a later retransformation knows the code it
+     * replaces was this agent's.
      *
      * @param regions by method name and descriptor: offsets, line table and cleanup-only lines
      */
     public static void register(ClassLoader loader, String className, Map<String, int[][]> regions) {
         AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "register cleanup code");
-        put(loader, className, methods(regions), null, true);
+        put(loader, className, new Defined(loader, methods(regions), List.of(), true));
+    }
+
+    /** True if this agent instrumented the class of that name that {@code loader} defined. */
+    public static boolean instrumented(ClassLoader loader, String className) {
+        return definedFor(className, loader) != null;
     }
 
     /**
      * Called by the transformer for a class it instrumented by retransformation: the new code replaces the old, which
-     * frames running at that moment keep until they return.
+     * frames running at that moment keep until they return. Takes effect at once (more cleanup code known only makes a
+     * kill wait); if the JVM refuses the new code, {@link StagedRegistrations} puts the previous record back.
      *
      * @param regions as for {@link #register}
      * @param replaced what the old code had, by method: cleanup and catching offset pairs, line table, cleanup-only and
-     *        catching-only lines (see the transformer's ReplacedCode); null if the old code was this
-     *        agent's own (instrumented before), whose regions, known already, then stay valid for those frames
+     *        catching-only lines (see the transformer's ReplacedCode); null if the old code was this agent's own,
+     *        whose regions, known already, then stay valid for those frames
      * @param namesSource true if the class names its source file
      */
     public static void registerRetransformed(ClassLoader loader, String className, Map<String, int[][]> regions,
                                              Map<String, int[][]> replaced, boolean namesSource) {
         AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "register cleanup code");
-        if (!StagedRegistrations.stage(new StagedRegistrations.Entry(loader, className, regions, replaced, namesSource))) {
-            putRetransformed(loader, className, regions, replaced, namesSource);
+        synchronized (BY_CLASS) {
+            Defined before = definedFor(className, loader);
+            Map<String, Method> now = methods(regions);
+            List<Map<String, Method>> codes = new ArrayList<>();
+            if (replaced == null) {
+                addCode(codes, now, before == null ? Map.of() : before.methods);
+            } else {
+                Map<String, Method> old = new HashMap<>();
+                for (Map.Entry<String, int[][]> e : replaced.entrySet()) {
+                    int[][] v = e.getValue();
+                    old.put(e.getKey(), new Method(v[0], v[2], v[3], v[1], v[4]));
+                }
+                codes.add(old);
+            }
+            if (before != null) {
+                for (Map<String, Method> code : before.replaced) {
+                    addCode(codes, now, code);
+                }
+            }
+            while (codes.size() > MAX_REPLACED) {
+                codes.remove(codes.size() - 2); // the oldest code, the class as it was loaded, stays
+            }
+            StagedRegistrations.replacing(loader, className, before);
+            put(loader, className, new Defined(loader, now, codes, namesSource));
         }
     }
 
-    static void putRetransformed(ClassLoader loader, String className, Map<String, int[][]> regions, Map<String, int[][]> replaced,
-                                 boolean namesSource) {
-        Map<String, Method> old;
-        if (replaced == null) {
-            Defined before = definedFor(className, loader);
-            old = before == null ? new HashMap<>() : before.methods;
-        } else {
-            old = new HashMap<>();
-            for (Map.Entry<String, int[][]> e : replaced.entrySet()) {
-                int[][] v = e.getValue();
-                old.put(e.getKey(), new Method(v[0], v[2], v[3], v[1], v[4]));
+    /**
+     * Adds a code frames may still run, unless it is the new code or one already there: retransforming again a class
+     * this agent instrumented (another agent's retransformation does, again and again) makes the same code.
+     */
+    private static void addCode(List<Map<String, Method>> codes, Map<String, Method> now, Map<String, Method> code) {
+        if (sameCode(code, now)) {
+            return;
+        }
+        for (Map<String, Method> c : codes) {
+            if (sameCode(c, code)) {
+                return;
             }
         }
-        put(loader, className, methods(regions), old, namesSource);
+        codes.add(code);
+    }
+
+    private static boolean sameCode(Map<String, Method> a, Map<String, Method> b) {
+        if (a == b) {
+            return true;
+        }
+        if (!a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, Method> e : a.entrySet()) {
+            if (!e.getValue().same(b.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Puts back what was recorded for the class before a retransformation the JVM refused. */
+    static void restore(ClassLoader loader, String className, Defined before) {
+        synchronized (BY_CLASS) {
+            put(loader, className, before);
+        }
     }
 
     private static Map<String, Method> methods(Map<String, int[][]> regions) {
@@ -168,9 +234,8 @@ public final class CleanupRegions {
         return methods;
     }
 
-    private static void put(ClassLoader loader, String className, Map<String, Method> methods, Map<String, Method> replaced,
-                            boolean namesSource) {
-        Defined added = new Defined(loader, methods, replaced, namesSource);
+    /** Replaces the record of the class {@code loader} defined with {@code added} (none if null). */
+    private static void put(ClassLoader loader, String className, Defined added) {
         synchronized (BY_CLASS) {
             List<Defined> next = new ArrayList<>();
             Defined[] old = BY_CLASS.get(className);
@@ -181,7 +246,7 @@ public final class CleanupRegions {
                     }
                 }
             }
-            if (!methods.isEmpty() || (replaced != null && !replaced.isEmpty())) {
+            if (added != null) {
                 next.add(added);
             }
             if (next.isEmpty()) {
@@ -207,7 +272,9 @@ public final class CleanupRegions {
     /**
      * What a frame of a thread's own stack, at a kill point below it, means for a kill: {@link #CLEANUP} if it runs
      * cleanup code, {@link #CATCHES} if it runs code from before a retransformation where a handler would catch the
-     * kill and go on, or 0.
+     * kill and go on, or 0. Which code a frame runs: HotSpot reports no source file for a frame of replaced code; in a
+     * class without one, the frame's line against each code's line at its offset tells, where it can; else every code
+     * that may be running counts.
      */
     public static int at(StackWalker.StackFrame f) {
         Defined d = definedFor(f.getDeclaringClass().getName(), f.getDeclaringClass().getClassLoader());
@@ -216,22 +283,32 @@ public final class CleanupRegions {
         }
         String key = f.getMethodName() + f.getDescriptor();
         Method now = d.methods.get(key);
-        Method was = d.replaced == null ? null : d.replaced.get(key);
+        int bci = f.getByteCodeIndex();
+        int line = f.getLineNumber();
         boolean old = false;
         boolean current = true;
-        if (d.replaced != null) {
-            // HotSpot reports no source file for a frame of replaced code. Without one to tell, both codes count.
-            old = !d.namesSource || f.getFileName() == null;
-            current = !d.namesSource || !old;
+        if (!d.replaced.isEmpty()) {
+            if (d.namesSource) {
+                old = f.getFileName() == null;
+                current = !old;
+            } else {
+                boolean nowMatches = now != null && line >= 0 && now.lineAt(bci) == line;
+                boolean oldMatches = false;
+                for (Map<String, Method> code : d.replaced) {
+                    Method was = code.get(key);
+                    oldMatches |= was != null && line >= 0 && was.lineAt(bci) == line;
+                }
+                current = nowMatches || !oldMatches;
+                old = oldMatches || !nowMatches;
+            }
         }
-        int bci = f.getByteCodeIndex();
-        int verdict = 0;
-        if (current && now != null && now.contains(bci, f.getLineNumber())) {
-            verdict = CLEANUP;
-        }
-        if (old && was != null) {
-            verdict |= was.contains(bci, f.getLineNumber()) ? CLEANUP : 0;
-            verdict |= was.catches(bci, f.getLineNumber()) ? CATCHES : 0;
+        int verdict = current && now != null && now.contains(bci, line) ? CLEANUP : 0;
+        for (int i = 0; old && i < d.replaced.size(); i++) {
+            Method was = d.replaced.get(i).get(key);
+            if (was != null) {
+                verdict |= was.contains(bci, line) ? CLEANUP : 0;
+                verdict |= was.catches(bci, line) ? CATCHES : 0;
+            }
         }
         return verdict;
     }

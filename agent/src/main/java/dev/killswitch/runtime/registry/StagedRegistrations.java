@@ -4,13 +4,14 @@ import dev.killswitch.runtime.AgentOnly;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * What the transformer registers while a retransformation runs on this thread, kept back until the JVM has taken the
- * new code. The JVM calls the transformer first and may then refuse the result (another agent spoilt it, or changed
- * the class's shape): the class runs on as it was, and nothing may claim it has kill points, or cleanup code at the
- * offsets of code it does not run. A refused batch installs none of its classes, so the whole batch is discarded.
+ * Keeps a retransformation's registrations honest when the JVM refuses its result. The JVM calls the transformer
+ * first and may then refuse what it made (another agent spoilt it, or changed the class's shape): the class runs on
+ * as it was, and nothing may claim it has kill points. So, while a retransformation runs on this thread, the count
+ * of instrumented classes waits for the JVM's answer, and the cleanup code recorded for each class (which takes
+ * effect at once: the new code may run before the JVM's call returns, and knowing more cleanup code only makes a kill
+ * wait) is put back as it was if the answer is no. A refused batch installs none of its classes.
  */
 public final class StagedRegistrations {
     private static final ThreadLocal<List<Entry>> STAGED = new ThreadLocal<>();
@@ -18,48 +19,36 @@ public final class StagedRegistrations {
     private StagedRegistrations() {
     }
 
-    /** One call of a registry, to make later. A class, not a lambda: it is created while a class is transformed. */
+    /** One registration to make, or to undo. A class, not a lambda: it is created while a class is transformed. */
     static final class Entry {
-        final ClassLoader loader;
         final String className;
-        final Map<String, int[][]> regions;
-        final Map<String, int[][]> replaced;
-        final boolean namesSource;
-        final boolean cleanup;
+        /** An instrumented class to count once the JVM took it. */
         final boolean legacy;
         final int[] killPoints;
         final long transformNanos;
-
-        Entry(ClassLoader loader, String className, Map<String, int[][]> regions, Map<String, int[][]> replaced, boolean namesSource) {
-            this.loader = loader;
-            this.className = className;
-            this.regions = regions;
-            this.replaced = replaced;
-            this.namesSource = namesSource;
-            this.cleanup = true;
-            this.legacy = false;
-            this.killPoints = null;
-            this.transformNanos = 0;
-        }
+        /** Or the record of cleanup code to put back if it refused: the loader's, and what it was (null: none). */
+        final boolean undo;
+        final ClassLoader loader;
+        final CleanupRegions.Defined before;
 
         Entry(String className, boolean legacy, int[] killPoints, long transformNanos) {
-            this.loader = null;
             this.className = className;
-            this.regions = null;
-            this.replaced = null;
-            this.namesSource = false;
-            this.cleanup = false;
             this.legacy = legacy;
             this.killPoints = killPoints;
             this.transformNanos = transformNanos;
+            this.undo = false;
+            this.loader = null;
+            this.before = null;
         }
 
-        void apply() {
-            if (cleanup) {
-                CleanupRegions.putRetransformed(loader, className, regions, replaced, namesSource);
-            } else {
-                InstrumentedClasses.put(className, legacy, true, killPoints, transformNanos);
-            }
+        Entry(ClassLoader loader, String className, CleanupRegions.Defined before) {
+            this.className = className;
+            this.legacy = false;
+            this.killPoints = null;
+            this.transformNanos = 0;
+            this.undo = true;
+            this.loader = loader;
+            this.before = before;
         }
     }
 
@@ -69,25 +58,36 @@ public final class StagedRegistrations {
         STAGED.set(new ArrayList<>());
     }
 
-    /** The JVM took the new code: what was registered for it takes effect, in order. */
+    /** The JVM took the new code: the classes are counted as instrumented, in order. */
     public static void commit() {
         AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "stage registrations");
         List<Entry> staged = STAGED.get();
         STAGED.remove();
         if (staged != null) {
             for (Entry e : staged) {
-                e.apply();
+                if (!e.undo) {
+                    InstrumentedClasses.put(e.className, e.legacy, true, e.killPoints, e.transformNanos);
+                }
             }
         }
     }
 
-    /** The JVM refused the new code: what was registered for it is forgotten. */
+    /** The JVM refused the new code: nothing is counted, and the records of cleanup code are put back, newest last. */
     public static void discard() {
         AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "stage registrations");
+        List<Entry> staged = STAGED.get();
         STAGED.remove();
+        if (staged != null) {
+            for (int i = staged.size() - 1; i >= 0; i--) {
+                Entry e = staged.get(i);
+                if (e.undo) {
+                    CleanupRegions.restore(e.loader, e.className, e.before);
+                }
+            }
+        }
     }
 
-    /** True if {@code e} was kept back for a retransformation under way on this thread. */
+    /** True if {@code e}, an instrumented class to count, was kept back for a retransformation under way here. */
     static boolean stage(Entry e) {
         List<Entry> staged = STAGED.get();
         if (staged == null) {
@@ -97,8 +97,11 @@ public final class StagedRegistrations {
         return true;
     }
 
-    /** True while a retransformation is under way on this thread. */
-    static boolean active() {
-        return STAGED.get() != null;
+    /** The cleanup-code record of a class is being replaced: remembered, to be put back if the JVM refuses. */
+    static void replacing(ClassLoader loader, String className, CleanupRegions.Defined before) {
+        List<Entry> staged = STAGED.get();
+        if (staged != null) {
+            staged.add(new Entry(loader, className, before));
+        }
     }
 }

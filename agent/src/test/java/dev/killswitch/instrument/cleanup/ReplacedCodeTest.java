@@ -29,7 +29,9 @@ class ReplacedCodeTest {
     @ParameterizedTest(name = "{0}: swallows {1}")
     @CsvSource({
         "catchAllInLoop, true", "catchErrorAndReturn, true", "finallyInsideCatchAll, true", "rethrowsSometimes, true",
-        "finallyOnly, false", "withResources, false", "synchronizedBlock, false", "catchException, false", "catchAndWrap, false"
+        "wrapsAndCatchesException, true", "wrapperRethrownThenCaught, true",
+        "finallyOnly, false", "withResources, false", "synchronizedBlock, false", "catchException, false", "catchAndWrap, false",
+        "resourcesInsideCatchException, false", "finallyInsideCatchException, false"
     })
     void aKillThrownByACallIsSwallowedOnlyWhereAHandlerWouldCatchItAndGoOn(String method, boolean swallows) {
         for (int release : new int[] {8, 17}) {

@@ -1,4 +1,4 @@
-package com.acme.rejecting;
+package com.acme.agents;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -17,7 +17,7 @@ public final class RejectingAgent {
             @Override
             public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                                     ProtectionDomain domain, byte[] classFile) {
-                boolean mine = className != null && className.startsWith("com/acme/rejecting/") && !className.endsWith("Agent");
+                boolean mine = className != null && className.startsWith("com/acme/rejecting/");
                 return mine && classBeingRedefined != null ? new byte[] {(byte) 0xCA, (byte) 0xFE} : null;
             }
         }, true);
