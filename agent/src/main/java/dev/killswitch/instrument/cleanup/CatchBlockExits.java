@@ -82,24 +82,33 @@ public final class CatchBlockExits {
         public final List<String> leftAlone;
         /** Where its catch blocks, finally blocks and finally copies are, to be read once the method is written. */
         public final CleanupRegionMarks regions;
+        /** What the code as it was tells a kill below a frame still running it (see {@link ReplacedCode}); null if not asked. */
+        public final int[][] replaced;
 
-        Outcome(int checks, List<String> leftAlone, CleanupRegionMarks regions) {
+        Outcome(int checks, List<String> leftAlone, CleanupRegionMarks regions, int[][] replaced) {
             this.checks = checks;
             this.leftAlone = leftAlone;
             this.regions = regions;
+            this.replaced = replaced;
         }
     }
 
-    /** Adds the checks to {@code method} in place, and marks its cleanup code. */
-    public static Outcome insert(MethodNode method, String owner) {
+    /**
+     * Adds the checks to {@code method} in place, and marks its cleanup code.
+     *
+     * @param replacedOffsets the offsets of the method's instructions in the class file, to read what frames still
+     *        running that code need (at a retransformation); null when no frame runs it
+     */
+    public static Outcome insert(MethodNode method, String owner, int[] replacedOffsets) {
         if (method.tryCatchBlocks == null || method.tryCatchBlocks.isEmpty() || method.instructions.size() == 0) {
-            return new Outcome(0, List.of(), null);
+            return new Outcome(0, List.of(), null, null);
         }
         MethodGraph graph = new MethodGraph(method);
         HandlerExtents blocks = HandlerExtents.of(graph);
         BitSet copies = FinallyCopies.of(blocks);
         BitSet cleanup = blocks.allBlocks();
         cleanup.or(copies);
+        int[][] replaced = replacedOffsets == null ? null : ReplacedCode.regions(graph, cleanup, replacedOffsets); // before any change
         CatchBlockExits exits = new CatchBlockExits(graph, blocks, copies);
         CatchBlockFrames frames = CatchBlockFrames.of(method, owner, graph.nodes);
         List<List<Edit>> plans = new ArrayList<>();
@@ -116,7 +125,7 @@ public final class CatchBlockExits {
         if (exits.checks > 0) {
             method.maxStack += EXTRA_STACK;
         }
-        return new Outcome(exits.checks, exits.leftAlone, regions);
+        return new Outcome(exits.checks, exits.leftAlone, regions, replaced);
     }
 
     private List<Edit> plan(HandlerExtents.Extent e, CatchBlockFrames frames) {

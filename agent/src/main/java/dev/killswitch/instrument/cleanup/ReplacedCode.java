@@ -1,21 +1,15 @@
 package dev.killswitch.instrument.cleanup;
 
-import dev.killswitch.instrument.flow.CodeOffsets;
 import dev.killswitch.instrument.flow.MethodGraph;
-import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
-import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LineNumberNode;
-import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.VarInsnNode;
 
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Where a kill must not land below a frame that still runs a class's code from before the agent instrumented it (a
@@ -27,64 +21,34 @@ import java.util.Map;
  *   <li>where a handler would catch the kill and let the method go on (it returns, or comes back to code that is not
  *       the handler's, without throwing), the kill would be swallowed for good: nothing there can raise it again.
  * </ul>
- * Both come from the class file as the JVM loaded it, with the analysis used for the code the agent writes, as
- * bytecode offsets of that old code: what the thread reports for such a frame.
+ * Both come from the class file the JVM hands the transformer, read in the same pass that instruments it, with the
+ * same analysis, as bytecode offsets of that old code: what the thread reports for such a frame.
  */
-public final class ReplacedCode {
+final class ReplacedCode {
     private static final String THROWABLE = "java/lang/Throwable";
     private static final String ERROR = "java/lang/Error";
     private static final String KILL = "dev/killswitch/ThreadKilledError";
 
+    private ReplacedCode() {
+    }
+
     /**
-     * By method name and descriptor: {@code {cleanup, catching}} as {@code [start, end)} offset pairs, the line table as
-     * {@code [offset, line]} pairs, and the lines that hold only cleanup code, and only code where a kill is swallowed
-     * (what a frame's line tells when another agent moved the code: see the runtime's CleanupRegions).
+     * What one method of the code being replaced tells a kill, read before the agent changes anything in it:
+     * {@code {cleanup, catching}} as {@code [start, end)} offset pairs, the line table as {@code [offset, line]} pairs,
+     * and the lines that hold only cleanup code, and only code where a kill is swallowed (what a frame's line tells when
+     * another agent moved the code: see the runtime's CleanupRegions).
+     *
+     * @param cleanup the method's catch and finally blocks and finally copies, as {@link CatchBlockExits} finds them
+     * @param offsets the bytecode offset of each real instruction, from the class file (see {@code flow.CodeOffsets})
      */
-    public final Map<String, int[][]> methods;
-    /** True if the class names its source file: then a frame reported without one runs old code. */
-    public final boolean hasSourceFile;
-
-    private ReplacedCode(Map<String, int[][]> methods, boolean hasSourceFile) {
-        this.methods = methods;
-        this.hasSourceFile = hasSourceFile;
-    }
-
-    /** Reads the code a retransformation replaces ({@code classFile}, as the JVM gives it to the transformer). */
-    public static ReplacedCode of(byte[] classFile) {
-        return of(classFile, true);
-    }
-
-    /** @param analyse false to read only whether the class names its source file (the old code was not this one) */
-    public static ReplacedCode of(byte[] classFile, boolean analyse) {
-        ClassReader reader = new ClassReader(classFile);
-        ClassNode node = new ClassNode();
-        if (!analyse) {
-            reader.accept(node, ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES);
-            return new ReplacedCode(Map.of(), node.sourceFile != null);
-        }
-        int[][] offsets = CodeOffsets.of(reader);
-        reader.accept(node, 0);
-        Map<String, int[][]> out = new HashMap<>();
-        for (int m = 0; m < node.methods.size() && m < offsets.length; m++) {
-            MethodNode method = node.methods.get(m);
-            if (method.tryCatchBlocks != null && !method.tryCatchBlocks.isEmpty() && offsets[m] != null) {
-                out.put(method.name + method.desc, regions(method, offsets[m]));
-            }
-        }
-        return new ReplacedCode(out, node.sourceFile != null);
-    }
-
-    private static int[][] regions(MethodNode method, int[] offsets) {
-        MethodGraph graph = new MethodGraph(method);
+    static int[][] regions(MethodGraph graph, BitSet cleanup, int[] offsets) {
         if (graph.real.length != offsets.length) {
             // Not the code the offsets were read from (it cannot happen with the class file ASM read): keep every kill out.
             return new int[][] {{0, Integer.MAX_VALUE}, {0, Integer.MAX_VALUE}, {}, {}, {}};
         }
-        HandlerExtents blocks = HandlerExtents.of(graph);
-        BitSet cleanup = blocks.allBlocks();
-        cleanup.or(FinallyCopies.of(blocks));
+        cleanup = (BitSet) cleanup.clone();
         cleanup.or(subroutines(graph));
-        List<TryCatchBlockNode> handlers = method.tryCatchBlocks;
+        List<TryCatchBlockNode> handlers = graph.method.tryCatchBlocks;
         byte[] swallows = new byte[handlers.size()]; // 0 not known yet, 1 swallows, 2 does not
         BitSet catching = new BitSet();
         for (int i = 0; i < graph.real.length; i++) {

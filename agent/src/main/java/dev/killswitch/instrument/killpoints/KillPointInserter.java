@@ -2,6 +2,7 @@ package dev.killswitch.instrument.killpoints;
 
 import dev.killswitch.instrument.cleanup.CatchBlockExits;
 import dev.killswitch.instrument.cleanup.CleanupRegionMarks;
+import dev.killswitch.instrument.flow.CodeOffsets;
 import dev.killswitch.runtime.registry.KillPointKind;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
@@ -36,9 +37,12 @@ public final class KillPointInserter {
         private final List<String> skippedMethods;
         private final List<String> uncheckedCatchBlocks;
         private final Map<String, int[][]> cleanupRegions;
+        private final Map<String, int[][]> replacedCode;
+        private final boolean namesSource;
 
         Result(byte[] bytes, int classFileVersion, String pollStyle, int[] killPoints, List<String> skippedMethods,
-               List<String> uncheckedCatchBlocks, Map<String, int[][]> cleanupRegions) {
+               List<String> uncheckedCatchBlocks, Map<String, int[][]> cleanupRegions, Map<String, int[][]> replacedCode,
+               boolean namesSource) {
             this.bytes = bytes;
             this.classFileVersion = classFileVersion;
             this.pollStyle = pollStyle;
@@ -46,6 +50,8 @@ public final class KillPointInserter {
             this.skippedMethods = List.copyOf(skippedMethods);
             this.uncheckedCatchBlocks = List.copyOf(uncheckedCatchBlocks);
             this.cleanupRegions = cleanupRegions;
+            this.replacedCode = replacedCode;
+            this.namesSource = namesSource;
         }
 
         /** The instrumented class file. */
@@ -107,6 +113,19 @@ public final class KillPointInserter {
         public Map<String, int[][]> cleanupRegions() {
             return cleanupRegions;
         }
+
+        /**
+         * What the code as it was tells a kill below a frame still running it, by method name and descriptor (methods
+         * without handlers are absent: see {@code cleanup.ReplacedCode}); null unless asked for.
+         */
+        public Map<String, int[][]> replacedCode() {
+            return replacedCode;
+        }
+
+        /** True if the class names its source file. */
+        public boolean namesSource() {
+            return namesSource;
+        }
     }
 
     /**
@@ -115,6 +134,14 @@ public final class KillPointInserter {
      * @throws RuntimeException from ASM for anything else it cannot write
      */
     public Result instrument(byte[] classFile) {
+        return instrument(classFile, false);
+    }
+
+    /**
+     * @param readReplaced true at a retransformation of code that was not this agent's: what that code tells a kill below
+     *        the frames that keep running it is read in the same pass ({@link Result#replacedCode()})
+     */
+    public Result instrument(byte[] classFile, boolean readReplaced) {
         if (classFile.length < 10 || (classFile[0] & 0xFF) != 0xCA || (classFile[1] & 0xFF) != 0xFE
                 || (classFile[2] & 0xFF) != 0xBA || (classFile[3] & 0xFF) != 0xBE) {
             throw new IllegalArgumentException("not a class file (no 0xCAFEBABE header)");
@@ -126,6 +153,7 @@ public final class KillPointInserter {
         }
         ClassReader reader = new ClassReader(classFile);
         boolean[] handlers = MethodsWithHandlers.of(reader);
+        int[][] offsets = readReplaced ? CodeOffsets.of(reader) : null;
         PollStyle style = PollStyle.forClassFileVersion(major);
         Set<String> skip = new HashSet<>();
         List<String> skipped = new ArrayList<>();
@@ -133,11 +161,14 @@ public final class KillPointInserter {
             int[] counts = new int[KillPointKind.values().length];
             List<String> unchecked = new ArrayList<>();
             Map<String, CleanupRegionMarks> marks = new HashMap<>();
+            Map<String, int[][]> replaced = readReplaced ? new HashMap<>() : null;
             ClassWriter writer = new NonLoadingClassWriter(reader);
-            reader.accept(new KillPointClassVisitor(writer, style, skip, handlers, counts, unchecked, marks), 0);
+            KillPointClassVisitor visitor = new KillPointClassVisitor(writer, style, skip, handlers, counts, unchecked, marks, offsets, replaced);
+            reader.accept(visitor, 0);
             try {
                 byte[] bytes = writer.toByteArray();
-                return new Result(bytes, major, style.description(), counts, skipped, unchecked, offsets(marks, unchecked));
+                return new Result(bytes, major, style.description(), counts, skipped, unchecked, offsets(marks, unchecked), replaced,
+                        visitor.namesSource);
             } catch (MethodTooLargeException e) {
                 // Leave that one method as it was and instrument the rest.
                 String method = e.getMethodName() + e.getDescriptor();
@@ -174,11 +205,15 @@ public final class KillPointInserter {
         private final int[] counts;
         private final List<String> unchecked;
         private final Map<String, CleanupRegionMarks> marks;
+        private final int[][] offsets;
+        private final Map<String, int[][]> replaced;
         private String owner;
         private int methodIndex;
+        boolean namesSource;
 
         KillPointClassVisitor(ClassVisitor next, PollStyle style, Set<String> skip, boolean[] hasHandlers, int[] counts,
-                              List<String> unchecked, Map<String, CleanupRegionMarks> marks) {
+                              List<String> unchecked, Map<String, CleanupRegionMarks> marks, int[][] offsets,
+                              Map<String, int[][]> replaced) {
             super(Opcodes.ASM9, next);
             this.style = style;
             this.skip = skip;
@@ -186,6 +221,14 @@ public final class KillPointInserter {
             this.counts = counts;
             this.unchecked = unchecked;
             this.marks = marks;
+            this.offsets = offsets;
+            this.replaced = replaced;
+        }
+
+        @Override
+        public void visitSource(String source, String debug) {
+            namesSource = source != null;
+            super.visitSource(source, debug);
         }
 
         @Override
@@ -197,6 +240,7 @@ public final class KillPointInserter {
         @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
             boolean handlers = methodIndex < hasHandlers.length && hasHandlers[methodIndex];
+            int[] methodOffsets = offsets != null && methodIndex < offsets.length ? offsets[methodIndex] : null;
             methodIndex++;
             MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
             if (next == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || skip.contains(name + descriptor)) {
@@ -210,7 +254,10 @@ public final class KillPointInserter {
             return new MethodNode(Opcodes.ASM9, access, name, descriptor, signature, exceptions) {
                 @Override
                 public void visitEnd() {
-                    CatchBlockExits.Outcome outcome = CatchBlockExits.insert(this, owner);
+                    CatchBlockExits.Outcome outcome = CatchBlockExits.insert(this, owner, methodOffsets);
+                    if (outcome.replaced != null) {
+                        replaced.put(name + descriptor, outcome.replaced);
+                    }
                     counts[KillPointKind.CATCH_EXIT.ordinal()] += outcome.checks;
                     unchecked.addAll(outcome.leftAlone);
                     if (outcome.regions != null) {

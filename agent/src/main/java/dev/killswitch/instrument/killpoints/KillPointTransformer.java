@@ -3,7 +3,6 @@ package dev.killswitch.instrument.killpoints;
 import dev.killswitch.instrument.AgentTransformer;
 import dev.killswitch.instrument.ClassSelector;
 import dev.killswitch.instrument.TransformReporter;
-import dev.killswitch.instrument.cleanup.ReplacedCode;
 import dev.killswitch.instrument.ondemand.OnDemandClasses;
 import dev.killswitch.runtime.registry.CleanupRegions;
 import dev.killswitch.runtime.registry.InstrumentedClasses;
@@ -61,23 +60,18 @@ public final class KillPointTransformer extends AgentTransformer {
         busy.set(Boolean.TRUE);
         long start = System.nanoTime();
         try {
-            KillPointInserter.Result result = inserter.instrument(classFile);
+            // At a retransformation, frames running now keep the code this replaces: where a kill may land below them is read
+            // from that code in the same pass, unless it was this agent's own (the JVM hands over the class as it was before
+            // any retransformation), whose records stay valid.
+            boolean wasOurs = classBeingRedefined != null && CleanupRegions.instrumented(loader, name);
+            KillPointInserter.Result result = inserter.instrument(classFile, classBeingRedefined != null && !wasOurs);
             if (result.totalKillPoints() == 0) {
                 return null;
-            }
-            ReplacedCode replaced = null;
-            boolean wasOurs = false;
-            if (classBeingRedefined != null) {
-                // Frames running now keep the code this replaces: where a kill may land below them comes from that code,
-                // unless it was this agent's own (the JVM hands over the class as it was before any retransformation).
-                wasOurs = CleanupRegions.instrumented(loader, name);
-                replaced = ReplacedCode.of(classFile, !wasOurs);
             }
             report(name, result);
             // Recorded last: nothing after this can fail, and the JVM may run the new code before this method returns.
             if (classBeingRedefined != null) {
-                CleanupRegions.registerRetransformed(loader, name, result.cleanupRegions(), wasOurs ? null : replaced.methods,
-                        replaced.hasSourceFile);
+                CleanupRegions.registerRetransformed(loader, name, result.cleanupRegions(), result.replacedCode(), result.namesSource());
             } else {
                 CleanupRegions.register(loader, name, result.cleanupRegions());
             }

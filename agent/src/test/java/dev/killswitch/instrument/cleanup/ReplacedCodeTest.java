@@ -1,6 +1,7 @@
 package dev.killswitch.instrument.cleanup;
 
 import dev.killswitch.instrument.flow.CodeOffsets;
+import dev.killswitch.instrument.killpoints.KillPointInserter;
 import dev.killswitch.testing.InMemoryCompiler;
 import dev.killswitch.testing.OldClassFiles;
 import org.junit.jupiter.api.Test;
@@ -20,9 +21,13 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What frames of replaced code tell a kill: read from real class files, compiled by javac and by an old compiler's rules. */
+/**
+ * What frames of replaced code tell a kill, read by the real transformer from real class files, compiled by javac and by
+ * an old compiler's rules.
+ */
 class ReplacedCodeTest {
     private static final String CLASS = "com.acme.replaced.OldHandlers";
 
@@ -36,8 +41,8 @@ class ReplacedCodeTest {
     void aKillThrownByACallIsSwallowedOnlyWhereAHandlerWouldCatchItAndGoOn(String method, boolean swallows) {
         for (int release : new int[] {8, 17}) {
             byte[] bytes = InMemoryCompiler.fixtures(release).get(CLASS);
-            ReplacedCode code = ReplacedCode.of(bytes);
-            assertTrue(code.hasSourceFile);
+            KillPointInserter.Result code = replace(bytes);
+            assertTrue(code.namesSource());
             int[][] regions = regionsOf(code, method);
             for (int call : offsetsOfCalls(bytes, method, "call")) {
                 assertEquals(swallows, within(regions[1], call), method + " at offset " + call + ", --release " + release);
@@ -49,7 +54,7 @@ class ReplacedCodeTest {
     @Test
     void callsInCatchAndFinallyBlocksAndFinallyCopiesAreCleanup() {
         byte[] bytes = InMemoryCompiler.fixtures(17).get(CLASS);
-        ReplacedCode code = ReplacedCode.of(bytes);
+        KillPointInserter.Result code = replace(bytes);
         for (String method : List.of("finallyOnly", "catchAllInLoop", "catchException", "finallyInsideCatchAll")) {
             List<Integer> others = offsetsOfCalls(bytes, method, "other");
             assertFalse(others.isEmpty(), method);
@@ -62,8 +67,7 @@ class ReplacedCodeTest {
     @Test
     void aJsrFinallyOfAnOldCompilerRethrows() {
         byte[] bytes = OldClassFiles.guardedLoop(Opcodes.V1_4);
-        ReplacedCode code = ReplacedCode.of(bytes);
-        int[][] regions = code.methods.get("run(I)I");
+        int[][] regions = replace(bytes).replacedCode().get("run(I)I");
         assertNotNull(regions);
         assertEquals(0, regions[1].length, "nothing in it swallows a kill");
         assertTrue(regions[0].length > 0, "its subroutine is cleanup code");
@@ -88,13 +92,21 @@ class ReplacedCodeTest {
         }
     }
 
-    private static int[][] regionsOf(ReplacedCode code, String method) {
-        for (Map.Entry<String, int[][]> e : code.methods.entrySet()) {
+    /** The real transformer, as at a retransformation of code that was not the agent's. */
+    private static KillPointInserter.Result replace(byte[] bytes) {
+        KillPointInserter.Result result = new KillPointInserter().instrument(bytes, true);
+        assertNotNull(result.replacedCode());
+        assertNull(new KillPointInserter().instrument(bytes).replacedCode(), "read only when asked");
+        return result;
+    }
+
+    private static int[][] regionsOf(KillPointInserter.Result code, String method) {
+        for (Map.Entry<String, int[][]> e : code.replacedCode().entrySet()) {
             if (e.getKey().startsWith(method + "(")) {
                 return e.getValue();
             }
         }
-        throw new AssertionError("no regions for " + method + ": " + code.methods.keySet());
+        throw new AssertionError("no regions for " + method + ": " + code.replacedCode().keySet());
     }
 
     /** The offsets of the calls of {@code callee} in {@code method}, as the class file has them. */
