@@ -209,16 +209,27 @@ class OnDemandTest {
     @MethodSource("jdks")
     void aCatchAllInOldCodeDoesNotSwallowTheKill(Jdk jdk) {
         try (ChildJvm target = target(jdk, null)) {
-            long id = target.ask("START catcher com.acme.ondemand.Work catchesAllInOldCode", "STARTED").number("id");
-            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "1s");
-            assertEquals(1, kill.exit, kill.toString());
-            assertTrue(kill.out.contains("com.acme.ondemand.Work.catchesAllInOldCode") && kill.out.contains("would catch the kill"),
-                    kill.toString());
-            assertEquals("catcher", target.awaitEvent("LEFT").get("name"), target.describe());
-            assertEquals("catcher", target.awaitEvent("FINALLY").get("name"), target.describe());
-            assertEquals("catcher", target.awaitEvent("DIED").get("name"), target.describe());
-            assertTrue(target.events("SWALLOWED").isEmpty(), target.describe());
+            killTheCatcher(jdk, target, false);
         }
+    }
+
+    /** Kills a thread in Work.catchesAllInOldCode: the kill waits while its old catch would take it, and lands after. */
+    private static void killTheCatcher(Jdk jdk, ChildJvm target, boolean whileRetransformed) {
+        long id = target.ask("START catcher com.acme.ondemand.Work catchesAllInOldCode", "STARTED").number("id");
+        if (whileRetransformed) {
+            target.awaitEvent("RETRANSFORMED");
+        }
+        Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "1s");
+        assertEquals(1, kill.exit, kill.toString());
+        assertTrue(kill.out.contains("com.acme.ondemand.Work.catchesAllInOldCode") && kill.out.contains("would catch the kill"),
+                kill.toString());
+        if (whileRetransformed) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> target.events("RETRANSFORMED").size() >= 3);
+        }
+        assertEquals("catcher", target.awaitEvent("LEFT").get("name"), target.describe());
+        assertEquals("catcher", target.awaitEvent("FINALLY").get("name"), target.describe());
+        assertEquals("catcher", target.awaitEvent("DIED").get("name"), target.describe());
+        assertTrue(target.events("SWALLOWED").isEmpty(), target.describe());
     }
 
     /**
@@ -232,14 +243,7 @@ class OnDemandTest {
                 .main(ControlTarget.class).agentAfter(agentJar("RetransformingAgent"));
         try (ChildJvm target = b.start()) {
             target.awaitEvent("READY");
-            long id = target.ask("START catcher com.acme.ondemand.Work catchesAllInOldCode", "STARTED").number("id");
-            target.awaitEvent("RETRANSFORMED");
-            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "1s");
-            assertEquals(1, kill.exit, kill.toString());
-            await().atMost(Duration.ofSeconds(10)).until(() -> target.events("RETRANSFORMED").size() >= 3);
-            assertEquals("catcher", target.awaitEvent("LEFT").get("name"), target.describe());
-            assertEquals("catcher", target.awaitEvent("DIED").get("name"), target.describe());
-            assertTrue(target.events("SWALLOWED").isEmpty(), target.describe());
+            killTheCatcher(jdk, target, true);
             assertTrue(target.events("RETRANSFORM-FAILED").isEmpty(), target.describe());
         }
     }

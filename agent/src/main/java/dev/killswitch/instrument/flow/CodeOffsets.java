@@ -42,6 +42,21 @@ public final class CodeOffsets {
      * order, one per instruction ASM reads, or null for a method without code.
      */
     public static int[][] of(ClassReader reader) {
+        int[] code = codeAttributes(reader);
+        int[][] out = new int[code.length][];
+        for (int m = 0; m < code.length; m++) {
+            if (code[m] >= 0) {
+                out[m] = instructions(reader, code[m] + 8, reader.readInt(code[m] + 4));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * For each method, in class-file order: where its {@code Code} attribute's contents start in the class file
+     * ({@code max_stack}, {@code max_locals}, {@code code_length}, the code, the exception table, ...), or -1.
+     */
+    public static int[] codeAttributes(ClassReader reader) {
         char[] buffer = new char[reader.getMaxStringLength()];
         int u = reader.header + 6; // access, this, super
         u += 2 + 2 * reader.readUnsignedShort(u); // interfaces
@@ -56,14 +71,15 @@ public final class CodeOffsets {
         }
         int methods = reader.readUnsignedShort(u);
         u += 2;
-        int[][] out = new int[methods][];
+        int[] out = new int[methods];
         for (int m = 0; m < methods; m++) {
+            out[m] = -1;
             int attributes = reader.readUnsignedShort(u + 6);
             u += 8;
             for (int a = 0; a < attributes; a++) {
                 int length = reader.readInt(u + 2);
                 if ("Code".equals(reader.readUTF8(u, buffer))) {
-                    out[m] = instructions(reader, u + 6 + 8, reader.readInt(u + 6 + 4));
+                    out[m] = u + 6;
                 }
                 u += 6 + length;
             }

@@ -1,5 +1,6 @@
 package dev.killswitch.instrument.killpoints;
 
+import dev.killswitch.instrument.flow.CodeOffsets;
 import org.objectweb.asm.ClassReader;
 
 /**
@@ -13,38 +14,14 @@ final class MethodsWithHandlers {
 
     /** For each method, in class-file order (the order ASM visits them): true if its code has an exception table. */
     static boolean[] of(ClassReader reader) {
-        char[] buffer = new char[reader.getMaxStringLength()];
-        int u = reader.header + 6; // access, this, super
-        u += 2 + 2 * reader.readUnsignedShort(u); // interfaces
-        int fields = reader.readUnsignedShort(u);
-        u += 2;
-        for (int f = 0; f < fields; f++) {
-            u = skipMember(reader, u);
-        }
-        int methods = reader.readUnsignedShort(u);
-        u += 2;
-        boolean[] out = new boolean[methods];
-        for (int m = 0; m < methods; m++) {
-            int attributes = reader.readUnsignedShort(u + 6);
-            u += 8;
-            for (int a = 0; a < attributes; a++) {
-                int length = reader.readInt(u + 2);
-                if ("Code".equals(reader.readUTF8(u, buffer))) {
-                    int codeLength = reader.readInt(u + 6 + 4);
-                    out[m] = reader.readUnsignedShort(u + 6 + 8 + codeLength) > 0;
-                }
-                u += 6 + length;
+        int[] code = CodeOffsets.codeAttributes(reader);
+        boolean[] out = new boolean[code.length];
+        for (int m = 0; m < code.length; m++) {
+            if (code[m] >= 0) {
+                int codeLength = reader.readInt(code[m] + 4);
+                out[m] = reader.readUnsignedShort(code[m] + 8 + codeLength) > 0;
             }
         }
         return out;
-    }
-
-    private static int skipMember(ClassReader reader, int u) {
-        int attributes = reader.readUnsignedShort(u + 6);
-        u += 8;
-        for (int a = 0; a < attributes; a++) {
-            u += 6 + reader.readInt(u + 2);
-        }
-        return u;
     }
 }
