@@ -7,6 +7,7 @@ import dev.killswitch.config.ConfigException;
 import dev.killswitch.config.ConfigLoader;
 import dev.killswitch.control.JmxRegistrar;
 import dev.killswitch.control.KillEvents;
+import dev.killswitch.control.KillLog;
 import dev.killswitch.control.KillswitchControl;
 import dev.killswitch.instrument.ClassSelector;
 import dev.killswitch.instrument.InstalledTransformers;
@@ -94,6 +95,9 @@ public final class AgentInstaller {
         JmxRegistrar.registerWhenAvailable(control, out, config.debug());
         CommandServer.start(control, out);
         KillEvents.install(out);
+        if (config.logKills()) {
+            KillLog.install();
+        }
         if (config.debug()) {
             Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
                 @Override

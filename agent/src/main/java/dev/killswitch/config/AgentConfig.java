@@ -14,9 +14,11 @@ public final class AgentConfig {
     private final List<String> includeJdk;
     /** Null: every class that include could name. */
     private final List<ClassGlob> onDemand;
+    private final boolean logKills;
 
     AgentConfig(List<ClassGlob> include, List<ClassGlob> exclude, boolean debug, Retrofits retrofits, Map<String, String> origins,
-                List<String> includeJdk, List<ClassGlob> onDemand) {
+                List<String> includeJdk, List<ClassGlob> onDemand, boolean logKills) {
+        this.logKills = logKills;
         this.includeJdk = List.copyOf(includeJdk);
         this.onDemand = onDemand == null ? null : List.copyOf(onDemand);
         this.include = List.copyOf(include);
@@ -56,6 +58,11 @@ public final class AgentConfig {
         return debug;
     }
 
+    /** {@code log-kills}: one line per kill through the JDK's System.Logger; true by default. */
+    public boolean logKills() {
+        return logKills;
+    }
+
     /** The opt-ins that turn the cancellation code already sends into kills: interrupts, Thread.stop(), deadlines. */
     public Retrofits retrofits() {
         return retrofits;
@@ -74,6 +81,7 @@ public final class AgentConfig {
                 + ", on-demand=" + onDemandText()
                 + origin(ConfigLoader.ON_DEMAND, " (", ")")
                 + (debug ? ", debug=true" + origin("debug", " (", ")") : "")
+                + (logKills ? "" : ", log-kills=false" + origin(ConfigLoader.LOG_KILLS, " (", ")"))
                 + (retrofits.interruptKills ? ", interrupt-kills=true" + origin(ConfigLoader.INTERRUPT_KILLS, " (", ")") : "")
                 + (retrofits.stopShim ? ", stop-shim=true" + origin(ConfigLoader.STOP_SHIM, " (", ")") : "")
                 + (retrofits.deadlines.isEmpty() ? "" : ", deadline=" + deadlines() + origin(ConfigLoader.DEADLINE, " (", ")"));

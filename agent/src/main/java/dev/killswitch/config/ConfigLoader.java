@@ -24,7 +24,9 @@ public final class ConfigLoader {
     public static final String DEADLINE = "deadline";
     public static final String INCLUDE_JDK = "include-jdk";
     public static final String ON_DEMAND = "on-demand";
-    static final List<String> KEYS = List.of(INCLUDE, EXCLUDE, DEBUG, INTERRUPT_KILLS, STOP_SHIM, DEADLINE, INCLUDE_JDK, ON_DEMAND);
+    /** One line per kill through the JDK's System.Logger; on unless set to false. */
+    public static final String LOG_KILLS = "log-kills";
+    static final List<String> KEYS = List.of(INCLUDE, EXCLUDE, DEBUG, INTERRUPT_KILLS, STOP_SHIM, DEADLINE, INCLUDE_JDK, ON_DEMAND, LOG_KILLS);
     /**
      * The JDK packages where a kill may land, because the state a kill interrupts there belongs to the killed
      * thread alone. The README says why for each; every other JDK package is never changed.
@@ -73,8 +75,9 @@ public final class ConfigLoader {
         boolean stopShim = values.containsKey(STOP_SHIM) && bool(STOP_SHIM, values.get(STOP_SHIM), origins.get(STOP_SHIM));
         List<DeadlineSpec> deadlines = values.containsKey(DEADLINE)
                 ? DeadlineSpec.parseList(values.get(DEADLINE), origins.get(DEADLINE)) : List.of();
+        boolean logKills = !values.containsKey(LOG_KILLS) || bool(LOG_KILLS, values.get(LOG_KILLS), origins.get(LOG_KILLS));
         return new AgentConfig(include, exclude, debug, new AgentConfig.Retrofits(interruptKills, stopShim, deadlines), origins,
-                includeJdk, onDemand);
+                includeJdk, onDemand, logKills);
     }
 
     static Map<String, String> parseAgentArguments(String args) throws ConfigException {

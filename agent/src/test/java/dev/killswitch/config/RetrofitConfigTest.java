@@ -99,6 +99,6 @@ class RetrofitConfigTest {
     @Test
     void theKnownKeysListNamesTheNewOnes() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load("include=a.**;colour=red", NO_PROPERTIES, NO_ENV));
-        assertTrue(e.getMessage().endsWith("known keys: include, exclude, debug, interrupt-kills, stop-shim, deadline, include-jdk, on-demand"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("known keys: include, exclude, debug, interrupt-kills, stop-shim, deadline, include-jdk, on-demand, log-kills"), e.getMessage());
     }
 }

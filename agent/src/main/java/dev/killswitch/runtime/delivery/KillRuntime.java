@@ -15,7 +15,7 @@ public final class KillRuntime {
     private static volatile boolean active;
     private static volatile boolean debug;
     private static volatile String inactiveReason = NOT_LOADED;
-    private static volatile KillOutcomes outcomes;
+    private static volatile KillOutcomes[] outcomes = new KillOutcomes[0];
 
     private KillRuntime() {
     }
@@ -46,16 +46,23 @@ public final class KillRuntime {
         return active;
     }
 
-    /** Who is told how each kill ended (see {@link KillOutcomes}); null for nobody. Agent only. */
+    /** Also tells {@code listener} how each kill ends (see {@link KillOutcomes}); null tells nobody any more. Agent only. */
     public static void reportOutcomesTo(KillOutcomes listener) {
         AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "change who hears of kills");
-        outcomes = listener;
+        synchronized (KillRuntime.class) {
+            if (listener == null) {
+                outcomes = new KillOutcomes[0];
+            } else {
+                KillOutcomes[] next = java.util.Arrays.copyOf(outcomes, outcomes.length + 1);
+                next[outcomes.length] = listener;
+                outcomes = next;
+            }
+        }
     }
 
-    /** Tells the listener, if any, how {@code kill} ended; nothing it does reaches the caller. */
+    /** Tells the listeners how {@code kill} ended; nothing they do reaches the caller. */
     static void settled(KillHandle kill, String requester) {
-        KillOutcomes listener = outcomes;
-        if (listener != null) {
+        for (KillOutcomes listener : outcomes) {
             try {
                 listener.settled(kill, requester);
             } catch (RuntimeException | LinkageError e) {
