@@ -14,7 +14,8 @@ import java.nio.file.Files;
 /**
  * An embedded Tomcat with a servlet that spins for ever, watched by the StuckThreadDetectionValve configured as its
  * documentation says: reported stuck after 1 s, interrupted after 2 s. {@code /spin} spins, {@code /hello} answers at
- * once, {@code /stuck} says how many threads the valve holds for stuck. Prints {@code @@ READY port=N}.
+ * once, {@code /stuck} says how many threads the valve holds for stuck. The connector has one request thread, so
+ * the next request is served by the thread a kill freed. Prints {@code @@ READY port=N}.
  */
 public final class StuckServer {
     static volatile long spins;
@@ -28,7 +29,7 @@ public final class StuckServer {
         File base = Files.createTempDirectory("stuck-server").toFile();
         tomcat.setBaseDir(base.getAbsolutePath());
         tomcat.setPort(0);
-        tomcat.getConnector(); // the default HTTP connector
+        tomcat.getConnector().setProperty("maxThreads", "1"); // one request thread: the one the kill frees serves the next
         Context context = tomcat.addContext("", base.getAbsolutePath());
         valve = new StuckThreadDetectionValve();
         valve.setThreshold(1);

@@ -38,7 +38,8 @@ class KillLogTest {
         cp[0] = Paths.fixtures("ondemand");
         cp[1] = Paths.library("commons-collections4.jar");
         System.arraycopy(extraClassPath, 0, cp, 2, extraClassPath.length);
-        ChildJvm target = ChildJvm.with(jdk.require()).classPath(cp).main(ControlTarget.class).agentArgs(agentArgs).start();
+        ChildJvm target = ChildJvm.with(jdk.require()).jvmArgs("-Duser.language=en", "-Duser.country=US") // java.util.logging's level names
+                .classPath(cp).main(ControlTarget.class).agentArgs(agentArgs).start();
         target.awaitEvent("READY");
         return target;
     }
@@ -72,6 +73,12 @@ class KillLogTest {
             ChildJvm.Line logged = target.events("LOGGED").stream().filter(l -> "dev.killswitch".equals(l.get("logger"))).findFirst().orElseThrow();
             assertEquals("WARNING", logged.get("level"), logged.toString());
             assertTrue(logged.get("message").startsWith("killswitch: kill of thread " + id + " \"spinner\" delivered"), logged.toString());
+            // A kill that does not land is a line too, at INFO: here one aimed at main, which runs no selected code.
+            Cli.Result idle = Cli.run(jdk, "kill", Long.toString(target.pid()), "main");
+            assertTrue(idle.out.contains("not delivered"), idle.toString());
+            await().atMost(Duration.ofSeconds(30)).alias("an INFO line of the undelivered kill:\n" + target.describe())
+                    .until(() -> target.events("LOGGED").stream().anyMatch(l -> "dev.killswitch".equals(l.get("logger"))
+                            && "INFO".equals(l.get("level")) && l.get("message").contains("\"main\" not delivered")));
         }
     }
 
@@ -81,7 +88,7 @@ class KillLogTest {
         try (ChildJvm target = target(jdk, SELECTED + ";log-kills=false")) {
             assertTrue(target.awaitStderr(l -> l.startsWith("killswitch: active")).contains("log-kills=false (agent argument)"));
             long id = killSpinner(jdk, target);
-            await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3))
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                     .until(() -> target.stderr().stream().noneMatch(l -> l.contains("killswitch: kill of thread " + id)));
         }
     }

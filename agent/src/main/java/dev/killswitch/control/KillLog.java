@@ -24,10 +24,19 @@ public final class KillLog implements KillOutcomes {
     /** The logger's name: what users configure levels and appenders for. */
     public static final String LOGGER = "dev.killswitch";
 
-    private ThreadPoolExecutor writer;
+    private final ThreadPoolExecutor writer;
     private System.Logger logger;
 
     private KillLog() {
+        // Made here, at start-up, on the agent's thread: not on the first kill's thread, whose class loader and
+        // inheritable thread-locals (a web application's, say) the writer and the exit hook would otherwise keep.
+        writer = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), new Daemon("killswitch-log"),
+                new ToStandardError()); // a flood of kills beyond 10,000 queued lines, or a kill during exit: standard error
+        try {
+            Runtime.getRuntime().addShutdownHook(new Daemon("killswitch-log-drain").newThread(new Drain(writer)));
+        } catch (IllegalStateException | SecurityException e) {
+            // shutting down already: what is queued may be lost with the JVM
+        }
     }
 
     public static void install() {
@@ -36,26 +45,23 @@ public final class KillLog implements KillOutcomes {
 
     @Override
     public void settled(KillHandle kill, String requester) {
-        writer().execute(new Line(this, kill, requester));
+        writer.execute(new Line(this, kill, requester));
     }
 
-    private synchronized ThreadPoolExecutor writer() {
-        if (writer == null) {
-            writer = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), new Daemon(),
-                    new ThreadPoolExecutor.DiscardPolicy()); // a flood of kills loses lines beyond 10,000, never delays a kill
-            try {
-                Runtime.getRuntime().addShutdownHook(new Thread(new Drain(writer), "killswitch-log-drain"));
-            } catch (IllegalStateException | SecurityException e) {
-                // shutting down already: what is queued may be lost with the JVM
+    /** A line the writer does not take (it is full, or the JVM is exiting) goes to standard error, as the agent's other messages do. */
+    private static final class ToStandardError implements java.util.concurrent.RejectedExecutionHandler {
+        @Override
+        public void rejectedExecution(Runnable r, ThreadPoolExecutor executor) {
+            if (r instanceof Line) {
+                System.err.println(((Line) r).text());
             }
         }
-        return writer;
     }
 
     /**
      * At exit, the lines of the last kills still appear: a batch job often ends right after one. The logging framework
      * may be shutting down too (java.util.logging's own hook closes its handlers), so lines not yet handed to it go to
-     * the standard error stream instead, as the agent's other messages do.
+     * the standard error stream instead, as the agent's other messages do; so does a line of a kill settled after this.
      */
     private static final class Drain implements Runnable {
         private final ThreadPoolExecutor writer;
@@ -95,11 +101,19 @@ public final class KillLog implements KillOutcomes {
         return "killswitch: " + kill.describe() + " (asked by " + requester + ", reason: " + kill.reason() + ")";
     }
 
+    /** Threads that keep nothing of whoever started them: no context class loader, no inheritable thread-locals. */
     private static final class Daemon implements ThreadFactory {
+        private final String name;
+
+        Daemon(String name) {
+            this.name = name;
+        }
+
         @Override
         public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "killswitch-log");
+            Thread t = new Thread(null, r, name, 0, false);
             t.setDaemon(true);
+            t.setContextClassLoader(null);
             return t;
         }
     }

@@ -16,6 +16,8 @@ public final class KillRuntime {
     private static volatile boolean debug;
     private static volatile String inactiveReason = NOT_LOADED;
     private static volatile KillOutcomes[] outcomes = new KillOutcomes[0];
+    /** Private: KillRuntime.class is public, and anyone could hold its lock. */
+    private static final Object LISTENERS_LOCK = new Object();
 
     private KillRuntime() {
     }
@@ -49,7 +51,7 @@ public final class KillRuntime {
     /** Also tells {@code listener} how each kill ends (see {@link KillOutcomes}); null tells nobody any more. Agent only. */
     public static void reportOutcomesTo(KillOutcomes listener) {
         AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "change who hears of kills");
-        synchronized (KillRuntime.class) {
+        synchronized (LISTENERS_LOCK) {
             if (listener == null) {
                 outcomes = new KillOutcomes[0];
             } else {
