@@ -239,10 +239,7 @@ class OnDemandTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void aCatchAllInOldCodeDoesNotSwallowTheKillWhileAnotherAgentRetransformsItsClass(Jdk jdk) throws IOException {
-        ChildJvm.Builder b = ChildJvm.with(jdk.require()).classPath(Paths.fixtures("ondemand"), Paths.library("commons-collections4.jar"))
-                .main(ControlTarget.class).agentAfter(agentJar("RetransformingAgent"));
-        try (ChildJvm target = b.start()) {
-            target.awaitEvent("READY");
+        try (ChildJvm target = targetBeside(jdk, "RetransformingAgent")) {
             killTheCatcher(jdk, target, true);
             assertTrue(target.events("RETRANSFORM-FAILED").isEmpty(), target.describe());
         }
@@ -255,10 +252,7 @@ class OnDemandTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void aClassTheJvmRefusesToRetransformIsNotTakenForInstrumented(Jdk jdk) throws IOException {
-        ChildJvm.Builder b = ChildJvm.with(jdk.require()).classPath(Paths.fixtures("ondemand"), Paths.library("commons-collections4.jar"))
-                .main(ControlTarget.class).agentAfter(agentJar("RejectingAgent"));
-        try (ChildJvm target = b.start()) {
-            target.awaitEvent("READY");
+        try (ChildJvm target = targetBeside(jdk, "RejectingAgent")) {
             long id = target.ask("START spinner com.acme.rejecting.Spinner spin", "STARTED").number("id");
             Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "1s");
             assertEquals(1, kill.exit, kill.toString());
@@ -273,6 +267,14 @@ class OnDemandTest {
             assertTrue(status.out.contains("classes           0 instrumented"), status.toString());
             assertTrue(target.ask("ALIVE? spinner", "ALIVE").flag("alive"), target.describe());
         }
+    }
+
+    /** A bare agent's target with one of the fixtures' agents loaded after killswitch. */
+    private static ChildJvm targetBeside(Jdk jdk, String otherAgent) throws IOException {
+        ChildJvm target = ChildJvm.with(jdk.require()).classPath(Paths.fixtures("ondemand"), Paths.library("commons-collections4.jar"))
+                .main(ControlTarget.class).agentAfter(agentJar(otherAgent)).start();
+        target.awaitEvent("READY");
+        return target;
     }
 
     /** An agent jar holding one of the fixtures' agents, {@code com.acme.agents.NAME}. */

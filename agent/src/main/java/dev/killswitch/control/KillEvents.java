@@ -8,7 +8,6 @@ import jdk.jfr.FlightRecorder;
 
 import java.io.PrintStream;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -45,19 +44,10 @@ public final class KillEvents implements KillOutcomes {
 
     private synchronized ThreadPoolExecutor recorder() {
         if (recorder == null) {
-            recorder = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), new Daemon(),
+            recorder = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), new DaemonThreads("killswitch-events"),
                     new ThreadPoolExecutor.DiscardPolicy()); // a flood of kills loses events beyond 10,000, never delays a kill
         }
         return recorder;
-    }
-
-    private static final class Daemon implements ThreadFactory {
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "killswitch-events");
-            t.setDaemon(true);
-            return t;
-        }
     }
 
     /** One kill, recorded. */

@@ -6,7 +6,6 @@ import dev.killswitch.runtime.delivery.KillOutcomes;
 import dev.killswitch.runtime.delivery.KillRuntime;
 
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -30,10 +29,10 @@ public final class KillLog implements KillOutcomes {
     private KillLog() {
         // Made here, at start-up, on the agent's thread: not on the first kill's thread, whose class loader and
         // inheritable thread-locals (a web application's, say) the writer and the exit hook would otherwise keep.
-        writer = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), new Daemon("killswitch-log"),
+        writer = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), new DaemonThreads("killswitch-log"),
                 new ToStandardError()); // a flood of kills beyond 10,000 queued lines, or a kill during exit: standard error
         try {
-            Runtime.getRuntime().addShutdownHook(new Daemon("killswitch-log-drain").newThread(new Drain(writer)));
+            Runtime.getRuntime().addShutdownHook(new DaemonThreads("killswitch-log-drain").newThread(new Drain(writer)));
         } catch (IllegalStateException | SecurityException e) {
             // shutting down already: what is queued may be lost with the JVM
         }
@@ -101,23 +100,6 @@ public final class KillLog implements KillOutcomes {
         return "killswitch: " + kill.describe() + " (asked by " + requester + ", reason: " + kill.reason() + ")";
     }
 
-    /** Threads that keep nothing of whoever started them: no context class loader, no inheritable thread-locals. */
-    private static final class Daemon implements ThreadFactory {
-        private final String name;
-
-        Daemon(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(null, r, name, 0, false);
-            t.setDaemon(true);
-            t.setContextClassLoader(null);
-            return t;
-        }
-    }
-
     /** One kill, written. */
     private static final class Line implements Runnable {
         private final KillLog log;
@@ -140,7 +122,7 @@ public final class KillLog implements KillOutcomes {
                 System.Logger.Level level = kill.status() == KillStatus.DELIVERED ? System.Logger.Level.WARNING : System.Logger.Level.INFO;
                 System.Logger logger = log.logger();
                 if (logger.isLoggable(level)) {
-                    logger.log(level, KillLog.text(kill, requester));
+                    logger.log(level, text());
                 }
             } catch (RuntimeException | LinkageError e) {
                 // the application's logging failed: the kill has happened all the same, and the counters have it

@@ -36,16 +36,12 @@ public final class TransformReporter {
 
     public void leftUnchanged(String className, Throwable why) {
         leftUnchanged.incrementAndGet();
-        once(className, "killswitch: " + className + " loaded unchanged, without kill points: " + describe(why));
+        once(className, "killswitch: " + className + " loaded unchanged, without kill points: " + why(why));
     }
 
     /** Classes the transformer selected but could not instrument. */
     public long leftUnchangedCount() {
         return leftUnchanged.get();
-    }
-
-    private static String describe(Throwable t) {
-        return why(t);
     }
 
     /** Why a class could not be changed, as a sentence for the user: what the JVM or ASM said, not an exception's name. */

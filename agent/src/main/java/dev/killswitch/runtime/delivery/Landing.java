@@ -144,9 +144,7 @@ public final class Landing {
         if (stack.cleanup != null) {
             r.waitsFor = "it is running cleanup code at " + stack.cleanup + " (a catch or finally block, or code it calls),"
                     + " as of its last kill point: the kill lands when that code has run";
-            r.recheckWait = Math.min(MAX_RECHECK_NANOS, Math.max(RECHECK_NANOS, r.recheckWait * 2));
-            r.recheckAt = System.nanoTime() + r.recheckWait;
-            return WAITS_FOR_CLEANUP;
+            return backOff(r);
         }
         if (stack.catcher != null) {
             return waitsForCatcher(r, stack.catcher);
@@ -168,6 +166,11 @@ public final class Landing {
         r.waitsFor = "it is running " + catcher + ", code from before its class was instrumented, where a catch block would"
                 + " catch the kill and go on (that code cannot raise it again): the kill lands once that frame has left the try"
                 + " block, as of its last kill point";
+        return backOff(r);
+    }
+
+    /** A kill that waits looks again later, each time twice as late up to a bound. */
+    private static int backOff(KillRequest r) {
         r.recheckWait = Math.min(MAX_RECHECK_NANOS, Math.max(RECHECK_NANOS, r.recheckWait * 2));
         r.recheckAt = System.nanoTime() + r.recheckWait;
         return WAITS_FOR_CLEANUP;

@@ -56,22 +56,19 @@ public final class CleanupRegions {
          * lines that hold cleanup code only decide.
          */
         boolean contains(int bci, int line) {
-            int expected = lineAt(bci);
-            if (expected >= 0 && line >= 0 && expected != line) {
-                return Arrays.binarySearch(cleanupOnlyLines, line) >= 0;
-            }
-            return within(regions, bci);
+            return inside(regions, cleanupOnlyLines, bci, line);
         }
 
+        /** True if a frame of replaced code at {@code bci}, reported at {@code line}, is where a handler would swallow a kill. */
         boolean catches(int bci, int line) {
-            int expected = lineAt(bci);
-            if (expected >= 0 && line >= 0 && expected != line) {
-                return Arrays.binarySearch(catchingOnlyLines, line) >= 0;
-            }
-            return within(catching, bci);
+            return inside(catching, catchingOnlyLines, bci, line);
         }
 
-        private static boolean within(int[] pairs, int bci) {
+        private boolean inside(int[] pairs, int[] onlyLines, int bci, int line) {
+            int expected = lineAt(bci);
+            if (expected >= 0 && line >= 0 && expected != line) {
+                return Arrays.binarySearch(onlyLines, line) >= 0;
+            }
             for (int i = 0; i + 1 < pairs.length; i += 2) {
                 if (bci >= pairs[i] && bci < pairs[i + 1]) {
                     return true;
