@@ -1,6 +1,6 @@
 package dev.killswitch.it;
 
-import dev.killswitch.it.support.Paths;
+import dev.killswitch.testsupport.Paths;
 import dev.killswitch.runtime.RuntimePackages;
 import org.junit.jupiter.api.Test;
 

@@ -2,8 +2,8 @@ package dev.killswitch.it;
 
 import dev.killswitch.it.child.DeadlineApp;
 import dev.killswitch.it.child.PlainApp;
-import dev.killswitch.it.support.ChildJvm;
-import dev.killswitch.it.support.Paths;
+import dev.killswitch.testsupport.ChildJvm;
+import dev.killswitch.testsupport.Paths;
 import dev.killswitch.testsupport.Jdk;
 import dev.killswitch.testsupport.TestJdks;
 import org.junit.jupiter.api.AfterAll;

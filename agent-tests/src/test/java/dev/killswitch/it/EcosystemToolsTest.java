@@ -1,9 +1,9 @@
 package dev.killswitch.it;
 
 import dev.killswitch.it.child.ControlTarget;
-import dev.killswitch.it.support.ChildJvm;
-import dev.killswitch.it.support.Cli;
-import dev.killswitch.it.support.Paths;
+import dev.killswitch.testsupport.ChildJvm;
+import dev.killswitch.testsupport.Cli;
+import dev.killswitch.testsupport.Paths;
 import dev.killswitch.testsupport.Jdk;
 import dev.killswitch.testsupport.TestJdks;
 import org.junit.jupiter.api.io.TempDir;

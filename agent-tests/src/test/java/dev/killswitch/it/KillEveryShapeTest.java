@@ -1,7 +1,7 @@
 package dev.killswitch.it;
 
-import dev.killswitch.it.support.ChildJvm;
-import dev.killswitch.it.support.Paths;
+import dev.killswitch.testsupport.ChildJvm;
+import dev.killswitch.testsupport.Paths;
 import dev.killswitch.it.support.ShapeScenario;
 import dev.killswitch.testsupport.Jdk;
 import dev.killswitch.testsupport.TestJdks;

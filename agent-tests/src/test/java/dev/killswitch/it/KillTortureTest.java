@@ -1,8 +1,8 @@
 package dev.killswitch.it;
 
 import dev.killswitch.it.child.TortureDriver;
-import dev.killswitch.it.support.ChildJvm;
-import dev.killswitch.it.support.Paths;
+import dev.killswitch.testsupport.ChildJvm;
+import dev.killswitch.testsupport.Paths;
 import dev.killswitch.testsupport.Jdk;
 import dev.killswitch.testsupport.TestJdks;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,7 +1,9 @@
 package dev.killswitch.it.support;
 
 import dev.killswitch.it.child.ShapeDriver;
+import dev.killswitch.testsupport.ChildJvm;
 import dev.killswitch.testsupport.Jdk;
+import dev.killswitch.testsupport.Paths;
 
 import java.time.Duration;
 

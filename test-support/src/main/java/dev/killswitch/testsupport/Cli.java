@@ -1,6 +1,5 @@
-package dev.killswitch.it.support;
+package dev.killswitch.testsupport;
 
-import dev.killswitch.testsupport.Jdk;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,8 +1,8 @@
-package dev.killswitch.it;
+package dev.killswitch.integrations.tomcat;
 
-import dev.killswitch.it.support.ChildJvm;
-import dev.killswitch.it.support.Paths;
+import dev.killswitch.testsupport.ChildJvm;
 import dev.killswitch.testsupport.Jdk;
+import dev.killswitch.testsupport.Paths;
 import dev.killswitch.testsupport.TestJdks;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,7 +40,7 @@ class TomcatStuckThreadTest {
 
     private static ChildJvm server(Jdk jdk, boolean agent) {
         ChildJvm.Builder b = ChildJvm.with(jdk.require()).jvmArgs("-Duser.language=en", "-Duser.country=US") // log texts
-                .classPath(Paths.fixtures("tomcat"), Paths.library("tomcat-embed-core.jar"), Paths.library("tomcat-annotations-api.jar"))
+                .classPath(Paths.engineClassPath())
                 .main("com.acme.web.StuckServer");
         ChildJvm server = (agent ? b.agentArgs(RECIPE) : b.withoutAgent()).start();
         server.awaitEvent("READY", Duration.ofSeconds(60));

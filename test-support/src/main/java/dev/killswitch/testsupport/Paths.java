@@ -1,4 +1,4 @@
-package dev.killswitch.it.support;
+package dev.killswitch.testsupport;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +51,20 @@ public final class Paths {
 
     public static Path legacyJar() {
         return existing("fixtures.dir").resolve("legacy").resolve("junit-3.8.1.jar");
+    }
+
+    /**
+     * An engine module's run-time class path (the engine's jars and their dependencies), which the build wrote to the
+     * file named by {@code engine.classpath}.
+     */
+    public static Path[] engineClassPath() {
+        try {
+            String entries = Files.readString(existing("engine.classpath")).trim();
+            return entries.isEmpty() ? new Path[0]
+                    : java.util.Arrays.stream(entries.split(java.io.File.pathSeparator)).map(Path::of).toArray(Path[]::new);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Path existing(String property) {
