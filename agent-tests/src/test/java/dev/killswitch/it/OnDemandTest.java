@@ -1,6 +1,7 @@
 package dev.killswitch.it;
 
 import dev.killswitch.it.child.ControlTarget;
+import dev.killswitch.it.support.FixtureAgents;
 import dev.killswitch.testsupport.ChildJvm;
 import dev.killswitch.testsupport.Cli;
 import dev.killswitch.testsupport.Paths;
@@ -11,15 +12,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -272,28 +267,9 @@ class OnDemandTest {
     /** A bare agent's target with one of the fixtures' agents loaded after killswitch. */
     private static ChildJvm targetBeside(Jdk jdk, String otherAgent) throws IOException {
         ChildJvm target = ChildJvm.with(jdk.require()).classPath(Paths.fixtures("ondemand"), Paths.library("commons-collections4.jar"))
-                .main(ControlTarget.class).agentAfter(agentJar(otherAgent)).start();
+                .main(ControlTarget.class).agentAfter(FixtureAgents.jar(otherAgent)).start();
         target.awaitEvent("READY");
         return target;
-    }
-
-    /** An agent jar holding one of the fixtures' agents, {@code com.acme.agents.NAME}. */
-    private static Path agentJar(String name) throws IOException {
-        Path jar = Paths.fixtures("ondemand").resolveSibling(name + ".jar");
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().putValue("Premain-Class", "com.acme.agents." + name);
-        manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
-        Path folder = Paths.fixtures("ondemand").resolve("com/acme/agents");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
-             java.util.stream.Stream<Path> classes = Files.list(folder)) {
-            for (Path c : (Iterable<Path>) classes.filter(p -> p.getFileName().toString().startsWith(name))::iterator) {
-                out.putNextEntry(new JarEntry("com/acme/agents/" + c.getFileName()));
-                out.write(Files.readAllBytes(c));
-                out.closeEntry();
-            }
-        }
-        return jar;
     }
 
     /** Do no harm: a kill aimed at work that ends before the kill can land does not fall on the next work of the thread. */

@@ -8,27 +8,30 @@ import dev.killswitch.runtime.registry.InstrumentedClasses;
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.net.URL;
-import java.security.CodeSource;
 import java.util.function.BiFunction;
 
 /**
  * Gives kill points, by retransformation, to the classes of a victim's frames that a kill may change: what
  * include could name (not the JDK's, not the agent's, not excluded, within {@code on-demand}), modifiable, not
- * hidden. Frames already running keep their old code, as after an attach: the kill lands at the next call into,
- * or the next loop of a new invocation of, any of their methods. When such a frame calls only methods that
- * the JIT inlined into its loop (never seen on the stack), the kill widens once to the loaded classes of the
- * same jar or folder as the frame's class, its library: at most {@value #WIDEST}, the nearest packages first. A class the JVM would not take is reported and runs on
- * as it was. Called by the deliverer thread only, so two kills never instrument at once.
+ * hidden, not another agent's ({@link OtherAgentsCode}), and not running inside a class file transformer. Frames
+ * already running keep their old code, as after an attach: the kill lands at the next call into, or the next loop
+ * of a new invocation of, any of their methods. When such a frame calls only methods that the JIT inlined into its
+ * loop (never seen on the stack), the kill widens once to the loaded classes of the same jar or folder as the
+ * frame's class, its library: at most {@value #WIDEST}, the nearest packages first. A class the JVM would not take
+ * is reported and runs on as it was. Called by the deliverer thread only, so two kills never instrument at once.
  */
 public final class StackInstrumenter implements BiFunction<StackTraceElement[], Boolean, List<String>> {
     /** At most this many classes of a library, when a kill widens to it. */
     static final int WIDEST = 200;
+    /** The JDK class that runs every class file transformer, and drops what they throw. */
+    static final String TRANSFORMER_MANAGER = "sun.instrument.TransformerManager";
 
     private final Instrumentation instrumentation;
     private final ClassSelector selector;
@@ -36,6 +39,7 @@ public final class StackInstrumenter implements BiFunction<StackTraceElement[], 
     private final PrintStream out;
     /** Names that cannot be instrumented (hidden, not modifiable, no kill points to give): not tried again. */
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private final OtherAgentsCode otherAgents = new OtherAgentsCode();
 
     public StackInstrumenter(Instrumentation instrumentation, ClassSelector selector, OnDemandClasses classes, PrintStream out) {
         this.instrumentation = instrumentation;
@@ -45,7 +49,8 @@ public final class StackInstrumenter implements BiFunction<StackTraceElement[], 
     }
 
     @Override
-    public List<String> apply(StackTraceElement[] frames, Boolean widen) {
+    public List<String> apply(StackTraceElement[] stack, Boolean widen) {
+        StackTraceElement[] frames = belowTransformers(stack);
         Set<String> wanted = new LinkedHashSet<>();
         for (StackTraceElement f : frames) {
             String name = f.getClassName();
@@ -59,16 +64,16 @@ public final class StackInstrumenter implements BiFunction<StackTraceElement[], 
         }
         Class<?>[] loaded = instrumentation.getAllLoadedClasses();
         Class<?> topClass = widen && top != null ? find(top, loaded) : null;
-        URL library = topClass == null ? null : location(topClass);
+        URL library = topClass == null ? null : OtherAgentsCode.location(topClass);
         List<Class<?>> found = new ArrayList<>();
         List<Class<?>> fromLibrary = new ArrayList<>();
         for (Class<?> c : loaded) {
             String name = c.getName();
             boolean onStack = wanted.contains(name);
             boolean inLibrary = !onStack && library != null && c.getClassLoader() == topClass.getClassLoader() && mayTry(name)
-                    && library.equals(location(c));
+                    && library.equals(OtherAgentsCode.location(c));
             if ((onStack || inLibrary) && !c.isHidden() && !c.isArray() && instrumentation.isModifiableClass(c)
-                    && !AgentTransformer.isJdkModule(c.getModule(), c.getClassLoader())) {
+                    && !AgentTransformer.isJdkModule(c.getModule(), c.getClassLoader()) && !otherAgents.owns(c)) {
                 (onStack ? found : fromLibrary).add(c);
             }
         }
@@ -122,8 +127,16 @@ public final class StackInstrumenter implements BiFunction<StackTraceElement[], 
         return null;
     }
 
-    private static URL location(Class<?> c) {
-        CodeSource source = c.getProtectionDomain().getCodeSource();
-        return source == null ? null : source.getLocation();
+    /**
+     * The frames below the outermost class file transformer the JVM is running, if any: what runs inside a transformer
+     * is another agent's work, whose errors the JVM drops.
+     */
+    static StackTraceElement[] belowTransformers(StackTraceElement[] frames) {
+        for (int i = frames.length - 1; i >= 0; i--) {
+            if (TRANSFORMER_MANAGER.equals(frames[i].getClassName())) {
+                return Arrays.copyOfRange(frames, i + 1, frames.length);
+            }
+        }
+        return frames;
     }
 }

@@ -62,6 +62,8 @@ public final class KillRequest implements KillHandle {
     volatile long recheckWait;
     /** Victim: what the kill waits for, as last seen at a kill point (cleanup code), or null. */
     volatile String waitsFor;
+    /** Victim: whether an escalated kill would land where {@link #waitsFor} says it waits (in cleanup code, yes). */
+    volatile boolean escalationLandsThere;
     /** The outermost selected frame on the thread's stack when the kill was first looked at: the work it is aimed at. */
     volatile StackTraceElement aimedAt;
 
@@ -387,8 +389,8 @@ public final class KillRequest implements KillHandle {
         if (status != KillStatus.PENDING) {
             return Optional.empty();
         }
-        String cleanup = waitsFor;
-        return Optional.of(cleanup != null && !escalated ? cleanup + " (escalate to kill it there)" : Diagnosis.of(thread));
+        String why = KillText.waitingFor(this);
+        return Optional.of(why != null ? why : Diagnosis.of(thread));
     }
 
     @Override

@@ -36,10 +36,19 @@ final class KillText {
         }
     }
 
+    /** What a pending kill waits for, with whether escalating would help; null if it waits for nothing of that kind. */
+    static String waitingFor(KillRequest r) {
+        String waits = r.waitsFor;
+        if (waits == null || r.isEscalated() && r.escalationLandsThere) {
+            return null;
+        }
+        return r.escalationLandsThere ? waits + " (escalate to kill it there)" : waits;
+    }
+
     private static String whereNow(KillRequest r) {
-        String cleanup = r.waitsFor;
-        if (cleanup != null && !r.isEscalated()) {
-            return cleanup + " (escalate to kill it there)";
+        String waits = waitingFor(r);
+        if (waits != null) {
+            return waits;
         }
         StackTraceElement top = r.lastTopFrame();
         if (r.samples == 0 && top == null) {

@@ -142,12 +142,16 @@ public final class Landing {
         VictimStack stack = aim == null ? VictimStack.look(where == AT_BLOCK_END ? 1 : 0, null, null)
                 : VictimStack.look(where == AT_BLOCK_END ? 1 : 0, aim.getClassName(), aim.getMethodName());
         if (stack.cleanup != null) {
+            r.escalationLandsThere = true; // first: a reader of waitsFor then sees the flag that goes with it
             r.waitsFor = "it is running cleanup code at " + stack.cleanup + " (a catch or finally block, or code it calls),"
                     + " as of its last kill point: the kill lands when that code has run";
             return backOff(r);
         }
         if (stack.catcher != null) {
             return waitsForCatcher(r, stack.catcher);
+        }
+        if (stack.transformer != null) {
+            return waitsForTransformer(r, stack.transformer);
         }
         r.leftCleanup();
         if (aim != null && !stack.anchorFound && where != AT_DEADLINE_END) {
@@ -163,9 +167,22 @@ public final class Landing {
      * waiting for cleanup code, and lands once that frame has left the try block.
      */
     private static int waitsForCatcher(KillRequest r, String catcher) {
+        r.escalationLandsThere = false;
         r.waitsFor = "it is running " + catcher + ", code from before its class was instrumented, where a catch block would"
                 + " catch the kill and go on (that code cannot raise it again): the kill lands once that frame has left the try"
                 + " block, as of its last kill point";
+        return backOff(r);
+    }
+
+    /**
+     * Inside a class file transformer (another agent's work while a class loads): the JVM drops whatever a transformer
+     * throws, so the kill would cut that work short and be lost, the thread running on. It waits, escalated or not,
+     * and lands once the transformer has returned.
+     */
+    private static int waitsForTransformer(KillRequest r, String transformer) {
+        r.escalationLandsThere = false;
+        r.waitsFor = "it is inside a class file transformer, " + transformer + ", while a class loads: the JVM drops whatever"
+                + " a transformer throws, so the kill lands once the transformer has returned, as of its last kill point";
         return backOff(r);
     }
 
@@ -191,6 +208,9 @@ public final class Landing {
         }
         if (stack.catcher != null) {
             return waitsForCatcher(r, stack.catcher);
+        }
+        if (stack.transformer != null) {
+            return waitsForTransformer(r, stack.transformer);
         }
         if (anchored && !stack.anchorFound) {
             missed(r, aim);

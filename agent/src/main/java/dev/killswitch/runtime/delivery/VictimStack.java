@@ -9,10 +9,13 @@ import java.util.function.Consumer;
  * What a thread with a pending kill sees on its own stack when it reaches a kill point: whether some
  * frame is running cleanup code (a catch or finally block, or a finally copy; see {@link CleanupRegions}),
  * where a kill must wait; whether a frame of code from before its class was instrumented would swallow the kill (see
- * {@code instrument.cleanup.ReplacedCode}), where it must not land; and whether the selected method the kill was aimed
+ * {@code instrument.cleanup.ReplacedCode}), where it must not land; whether it runs inside a class file transformer,
+ * whose errors the JVM drops, where it must not land either; and whether the selected method the kill was aimed
  * at is still on it. Walked only by a thread whose kill is pending, at a kill point, so it costs nothing to anyone else.
  */
 public final class VictimStack implements Consumer<StackWalker.StackFrame> {
+    /** The JDK class that runs class file transformers: it catches whatever they throw, and goes on. */
+    private static final String TRANSFORMER_MANAGER = "sun.instrument.TransformerManager";
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private final String anchorClass;
@@ -23,7 +26,10 @@ public final class VictimStack implements Consumer<StackWalker.StackFrame> {
     String cleanup;
     /** The innermost frame of code from before its class was instrumented whose handler would swallow the kill, or null. */
     String catcher;
+    /** The class file transformer the JVM is running on this thread (it drops whatever one throws), or null. */
+    String transformer;
     boolean anchorFound;
+    private StackWalker.StackFrame previous;
 
     private VictimStack(int callersToSkip, String anchorClass, String anchorMethod) {
         this.callersToSkip = callersToSkip;
@@ -52,6 +58,12 @@ public final class VictimStack implements Consumer<StackWalker.StackFrame> {
                 return; // the runtime's frames, on top
             }
             pastRuntime = true;
+        }
+        if (transformer == null && type.getName().equals(TRANSFORMER_MANAGER)) {
+            transformer = Diagnosis.frame((previous == null ? f : previous).toStackTraceElement());
+        }
+        if (!type.getName().startsWith("java.lang.instrument.")) {
+            previous = f; // the transformer's own frame, not the interface's default method that calls it
         }
         if (anchorClass != null && !anchorFound && f.getMethodName().equals(anchorMethod) && type.getName().equals(anchorClass)) {
             anchorFound = true;
