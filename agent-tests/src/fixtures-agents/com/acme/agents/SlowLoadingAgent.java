@@ -5,8 +5,8 @@ import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 
 /**
- * Another agent whose transformer takes 3 s over the first load of {@code com.acme.slowload.Lazy}, working in a loop
- * the whole time, as a heavy instrumentation does. Whatever a transformer throws, the JVM drops: a kill must not land
+ * Another agent whose transformer works over the first load of {@code com.acme.slowload.Lazy}, in a loop, until the
+ * test releases it (the system property {@code slowload.released}), as a heavy instrumentation takes its time. Whatever a transformer throws, the JVM drops: a kill must not land
  * in here, and the thread that loads the class must still die once the transformer has returned.
  */
 public final class SlowLoadingAgent {
@@ -23,8 +23,8 @@ public final class SlowLoadingAgent {
                 if (classBeingRedefined == null && "com/acme/slowload/Lazy".equals(className)) {
                     System.out.println("@@ TRANSFORMING\tthread=" + Thread.currentThread().getName());
                     System.out.flush();
-                    long end = System.nanoTime() + 3_000_000_000L;
-                    while (System.nanoTime() < end) {
+                    long end = System.nanoTime() + 60_000_000_000L; // at most a minute, whatever the test does
+                    while (!Boolean.getBoolean("slowload.released") && System.nanoTime() < end) {
                         step();
                     }
                     System.out.println("@@ TRANSFORMED\tthread=" + Thread.currentThread().getName());

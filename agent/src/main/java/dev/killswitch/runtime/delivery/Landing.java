@@ -153,6 +153,13 @@ public final class Landing {
         if (stack.transformer != null) {
             return waitsForTransformer(r, stack.transformer);
         }
+        if (stack.initialiser != null) {
+            r.escalationLandsThere = true;
+            r.waitsFor = "it is running a static initialiser, " + stack.initialiser + " (or code it calls): a class whose"
+                    + " initialiser fails is unusable for the life of the JVM, in every thread, so the kill lands once the"
+                    + " initialiser has finished, as of its last kill point";
+            return backOff(r);
+        }
         r.leftCleanup();
         if (aim != null && !stack.anchorFound && where != AT_DEADLINE_END) {
             missed(r, aim);

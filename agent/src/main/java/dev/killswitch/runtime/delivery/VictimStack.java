@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  * frame is running cleanup code (a catch or finally block, or a finally copy; see {@link CleanupRegions}),
  * where a kill must wait; whether a frame of code from before its class was instrumented would swallow the kill (see
  * {@code instrument.cleanup.ReplacedCode}), where it must not land; whether it runs inside a class file transformer,
- * whose errors the JVM drops, where it must not land either; and whether the selected method the kill was aimed
+ * whose errors the JVM drops, where it must not land either; whether it runs a static initialiser, which a kill
+ * would leave failed for good; and whether the selected method the kill was aimed
  * at is still on it. Walked only by a thread whose kill is pending, at a kill point, so it costs nothing to anyone else.
  */
 public final class VictimStack implements Consumer<StackWalker.StackFrame> {
@@ -28,6 +29,8 @@ public final class VictimStack implements Consumer<StackWalker.StackFrame> {
     String catcher;
     /** The class file transformer the JVM is running on this thread (it drops whatever one throws), or null. */
     String transformer;
+    /** The innermost static initialiser running on this thread, or null: a kill there would spoil its class for good. */
+    String initialiser;
     boolean anchorFound;
     private StackWalker.StackFrame previous;
 
@@ -61,6 +64,9 @@ public final class VictimStack implements Consumer<StackWalker.StackFrame> {
         }
         if (transformer == null && type.getName().equals(TRANSFORMER_MANAGER)) {
             transformer = Diagnosis.frame((previous == null ? f : previous).toStackTraceElement());
+        }
+        if (initialiser == null && f.getMethodName().equals("<clinit>")) {
+            initialiser = Diagnosis.frame(f.toStackTraceElement());
         }
         if (!type.getName().startsWith("java.lang.instrument.")) {
             previous = f; // the transformer's own frame, not the interface's default method that calls it
