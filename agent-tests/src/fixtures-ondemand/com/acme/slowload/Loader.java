@@ -30,6 +30,24 @@ public final class Loader {
         }
     }
 
+    /** Initialises {@link SleepyInit} (a wait in unselected code in its static initialiser, until released), then spins. */
+    public static void initialiseSleepyThenSpin() {
+        try {
+            System.out.println("@@ INITIALISED\tname=" + Thread.currentThread().getName() + "\tvalue=" + (SleepyInit.VALUE > 0));
+            System.out.flush();
+            spin();
+        } finally {
+            System.out.println("@@ FINALLY\tname=" + Thread.currentThread().getName());
+            System.out.flush();
+        }
+    }
+
+    /** Uses {@link SleepyInit} from another thread, after the kill: the class must be usable. */
+    public static void useTheSleepyClass() {
+        System.out.println("@@ USED\tname=" + Thread.currentThread().getName() + "\tvalue=" + (SleepyInit.VALUE > 0));
+        System.out.flush();
+    }
+
     /** Uses {@link SlowInit} from another thread, after the kill: the class must be usable. */
     public static void useTheInitialisedClass() {
         System.out.println("@@ USED\tname=" + Thread.currentThread().getName() + "\tvalue=" + (SlowInit.VALUE > 0));

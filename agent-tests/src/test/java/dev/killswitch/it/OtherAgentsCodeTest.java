@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,9 +66,11 @@ class OtherAgentsCodeTest {
 
     private static Cli.Result killWhileTransforming(Jdk jdk, ChildJvm target) {
         long id = target.ask("START loader com.acme.slowload.Loader loadThenSpin", "STARTED").number("id");
-        target.awaitEvent("TRANSFORMING");
-        Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "1s");
-        assertEquals(1, kill.exit, "not dead within 1 s: the transformer works until released\n" + kill + target.describe());
+        // Printed by the new thread, maybe before STARTED: looked for among all lines, not after STARTED.
+        await().atMost(Duration.ofSeconds(30)).alias("TRANSFORMING:\n" + target.describe())
+                .until(() -> !target.events("TRANSFORMING").isEmpty());
+        Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "3s");
+        assertEquals(1, kill.exit, "not dead within 3 s: the transformer works until released\n" + kill + target.describe());
         target.send("START releaser com.acme.slowload.Loader release");
         return kill;
     }

@@ -73,7 +73,7 @@ public final class StackInstrumenter implements BiFunction<StackTraceElement[], 
             boolean inLibrary = !onStack && library != null && c.getClassLoader() == topClass.getClassLoader() && mayTry(name)
                     && library.equals(OtherAgentsCode.location(c));
             if ((onStack || inLibrary) && !c.isHidden() && !c.isArray() && instrumentation.isModifiableClass(c)
-                    && !AgentTransformer.isJdkModule(c.getModule(), c.getClassLoader()) && !otherAgents.owns(c)) {
+                    && !AgentTransformer.isJdkModule(c.getModule(), c.getClassLoader()) && !otherAgents.owns(c, loaded)) {
                 (onStack ? found : fromLibrary).add(c);
             }
         }

@@ -60,10 +60,8 @@ public final class KillRequest implements KillHandle {
     /** Victim: a kill point found it in cleanup code; it does not look again before this time, nor for this long after. */
     volatile long recheckAt;
     volatile long recheckWait;
-    /** Victim: what the kill waits for, as last seen at a kill point (cleanup code), or null. */
-    volatile String waitsFor;
-    /** Victim: whether an escalated kill would land where {@link #waitsFor} says it waits (in cleanup code, yes). */
-    volatile boolean escalationLandsThere;
+    /** Victim: what the kill waits for, as last seen at a kill point (cleanup code, say), or null. */
+    volatile Waiting waitsFor;
     /** The outermost selected frame on the thread's stack when the kill was first looked at: the work it is aimed at. */
     volatile StackTraceElement aimedAt;
 

@@ -38,11 +38,8 @@ final class KillText {
 
     /** What a pending kill waits for, with whether escalating would help; null if it waits for nothing of that kind. */
     static String waitingFor(KillRequest r) {
-        String waits = r.waitsFor;
-        if (waits == null || r.isEscalated() && r.escalationLandsThere) {
-            return null;
-        }
-        return r.escalationLandsThere ? waits + " (escalate to kill it there)" : waits;
+        Waiting waits = r.waitsFor;
+        return waits == null ? null : waits.describe(r.isEscalated());
     }
 
     private static String whereNow(KillRequest r) {

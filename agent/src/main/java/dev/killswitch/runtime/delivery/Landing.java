@@ -141,23 +141,22 @@ public final class Landing {
         StackTraceElement aim = r.aimedAt; // once: the deliverer may set it meanwhile
         VictimStack stack = aim == null ? VictimStack.look(where == AT_BLOCK_END ? 1 : 0, null, null)
                 : VictimStack.look(where == AT_BLOCK_END ? 1 : 0, aim.getClassName(), aim.getMethodName());
+        if (stack.transformer != null) {
+            return waitsForTransformer(r, stack.transformer); // first: there, escalating changes nothing
+        }
         if (stack.cleanup != null) {
-            r.escalationLandsThere = true; // first: a reader of waitsFor then sees the flag that goes with it
-            r.waitsFor = "it is running cleanup code at " + stack.cleanup + " (a catch or finally block, or code it calls),"
-                    + " as of its last kill point: the kill lands when that code has run";
+            r.waitsFor = new Waiting("it is running cleanup code at " + stack.cleanup + " (a catch or finally block, or code it"
+                    + " calls), as of its last kill point: the kill lands when that code has run", "escalate to kill it there");
             return backOff(r);
         }
         if (stack.catcher != null) {
             return waitsForCatcher(r, stack.catcher);
         }
-        if (stack.transformer != null) {
-            return waitsForTransformer(r, stack.transformer);
-        }
         if (stack.initialiser != null) {
-            r.escalationLandsThere = true;
-            r.waitsFor = "it is running a static initialiser, " + stack.initialiser + " (or code it calls): a class whose"
-                    + " initialiser fails is unusable for the life of the JVM, in every thread, so the kill lands once the"
-                    + " initialiser has finished, as of its last kill point";
+            r.waitsFor = new Waiting("it is running a static initialiser, " + stack.initialiser + " (or code it calls): a class"
+                    + " whose initialiser fails is unusable for the life of the JVM, in every thread, so the kill lands once the"
+                    + " initialiser has finished, as of its last kill point",
+                    "escalating kills it there, and leaves that class unusable for every thread");
             return backOff(r);
         }
         r.leftCleanup();
@@ -174,10 +173,9 @@ public final class Landing {
      * waiting for cleanup code, and lands once that frame has left the try block.
      */
     private static int waitsForCatcher(KillRequest r, String catcher) {
-        r.escalationLandsThere = false;
-        r.waitsFor = "it is running " + catcher + ", code from before its class was instrumented, where a catch block would"
-                + " catch the kill and go on (that code cannot raise it again): the kill lands once that frame has left the try"
-                + " block, as of its last kill point";
+        r.waitsFor = new Waiting("it is running " + catcher + ", code from before its class was instrumented, where a catch"
+                + " block would catch the kill and go on (that code cannot raise it again): the kill lands once that frame has"
+                + " left the try block, as of its last kill point; escalating does not change this", null);
         return backOff(r);
     }
 
@@ -187,9 +185,9 @@ public final class Landing {
      * and lands once the transformer has returned.
      */
     private static int waitsForTransformer(KillRequest r, String transformer) {
-        r.escalationLandsThere = false;
-        r.waitsFor = "it is inside a class file transformer, " + transformer + ", while a class loads: the JVM drops whatever"
-                + " a transformer throws, so the kill lands once the transformer has returned, as of its last kill point";
+        r.waitsFor = new Waiting("it is inside a class file transformer, " + transformer + ", while a class loads: the JVM"
+                + " drops whatever a transformer throws, so the kill lands once the transformer has returned, as of its last"
+                + " kill point; escalating does not change this", null);
         return backOff(r);
     }
 
@@ -213,12 +211,13 @@ public final class Landing {
         } catch (VirtualMachineError e) {
             return 0; // near the stack limit: it was asked for explicitly, and the thread is in the work it was aimed at, most likely
         }
-        if (stack.catcher != null) {
-            return waitsForCatcher(r, stack.catcher);
-        }
         if (stack.transformer != null) {
             return waitsForTransformer(r, stack.transformer);
         }
+        if (stack.catcher != null) {
+            return waitsForCatcher(r, stack.catcher);
+        }
+        r.waitsFor = null; // escalated: what it waited for before (cleanup, an initialiser) holds it no longer
         if (anchored && !stack.anchorFound) {
             missed(r, aim);
             return NOT_NOW;

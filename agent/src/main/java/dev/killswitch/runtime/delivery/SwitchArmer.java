@@ -296,7 +296,8 @@ public final class SwitchArmer implements Runnable {
      * an interrupt, and for waits that ignore interrupts, closing what it waits on. Only after a fresh look at
      * its stack, since arming may have taken a while: not if the thread left the work the kill is aimed at
      * (the kill then ends), not while it runs cleanup code the sample can see (a source line that holds cleanup
-     * code only), nor while it may be unwinding from another kill, unless escalated.
+     * code only), nor while it may be unwinding from another kill, unless escalated; nor inside a static initialiser
+     * (unless escalated) or a class file transformer, which the wake-up would break.
      */
     private static void wake(KillRequest request, Thread victim) {
         StackTraceElement[] now = victim.getStackTrace();
@@ -311,6 +312,9 @@ public final class SwitchArmer implements Runnable {
         boolean escalated = request.isEscalated();
         if (!escalated && (CleanupRegions.onCleanupLine(now) || Unwinding.mayBeUnwinding(victim, now))) {
             return; // the wait of cleanup code is left alone; the kill lands where the cleanup ends
+        }
+        if (VictimStack.mustNotBeWoken(now, escalated)) {
+            return; // a wait in a static initialiser or a transformer is left alone too; the kill lands after it
         }
         request.interruptThread(true);
         Function<Thread, String> closer = waitCloser;

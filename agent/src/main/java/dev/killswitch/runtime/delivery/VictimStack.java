@@ -34,6 +34,20 @@ public final class VictimStack implements Consumer<StackWalker.StackFrame> {
     boolean anchorFound;
     private StackWalker.StackFrame previous;
 
+    /**
+     * From a sample: whether the thread runs a class file transformer, or (unless {@code escalated}) a static
+     * initialiser, where a kill waits. Waking it there (an interrupt, a closed socket) would break that work as surely
+     * as a kill landing in it: an initialiser that fails on the interrupt fails its class for good.
+     */
+    public static boolean mustNotBeWoken(StackTraceElement[] sample, boolean escalated) {
+        for (StackTraceElement e : sample) {
+            if (e.getClassName().equals(TRANSFORMER_MANAGER) || !escalated && e.getMethodName().equals("<clinit>")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private VictimStack(int callersToSkip, String anchorClass, String anchorMethod) {
         this.callersToSkip = callersToSkip;
         this.anchorClass = anchorClass;
