@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The spans the OpenTelemetry agent exported with {@code otel.traces.exporter=logging-otlp}: one OTLP JSON document
- * per export, logged on standard error. A span is handed around as its own JSON object, in compact form.
+ * resource per line, logged on standard error. A span is handed around as its own JSON object, in compact form.
  */
 final class ExportedSpans {
     private static final String EXPORTER = "OtlpJsonLoggingSpanExporter";
@@ -28,7 +28,9 @@ final class ExportedSpans {
         for (String line : stderr) {
             int document = line.indexOf('{');
             if (isExportLine(line) && document >= 0 && line.contains(spanId)) {
-                for (JsonNode resource : parse(line.substring(document)).path("resourceSpans")) {
+                JsonNode root = parse(line.substring(document));
+                // One ResourceSpans object per line, or (other versions) a whole export request holding them.
+                for (JsonNode resource : root.has("resourceSpans") ? root.path("resourceSpans") : List.of(root)) {
                     for (JsonNode scope : resource.path("scopeSpans")) {
                         for (JsonNode span : scope.path("spans")) {
                             if (spanId.equals(span.path("spanId").asText())) {
