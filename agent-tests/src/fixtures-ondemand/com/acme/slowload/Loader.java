@@ -48,6 +48,12 @@ public final class Loader {
         System.out.flush();
     }
 
+    /** Uses {@link DeadlineInit}, whose initialiser runs a task with a deadline that it overruns. */
+    public static void useTheDeadlineClass() {
+        System.out.println("@@ USED\tname=" + Thread.currentThread().getName() + "\tvalue=" + DeadlineInit.VALUE);
+        System.out.flush();
+    }
+
     /** Uses {@link SlowInit} from another thread, after the kill: the class must be usable. */
     public static void useTheInitialisedClass() {
         System.out.println("@@ USED\tname=" + Thread.currentThread().getName() + "\tvalue=" + (SlowInit.VALUE > 0));

@@ -40,6 +40,22 @@ class ClassInitialisersTest {
         killDuringInitialisation(jdk, "initialiseSleepyThenSpin", "useTheSleepyClass", false);
     }
 
+    /** The kill of a callWithDeadline that overran inside an initialiser is caught there: it does not wait. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aDeadlineInsideAStaticInitialiserStillEndsItsTask(Jdk jdk) {
+        try (ChildJvm target = ChildJvm.with(jdk.require()).classPath(Paths.fixtures("ondemand")).main(ControlTarget.class)
+                .agentArgs("include=com.acme.slowload.**").start()) {
+            target.awaitEvent("READY");
+            target.send("START first com.acme.slowload.Loader useTheDeadlineClass");
+            assertEquals("-1", target.awaitEvent("USED", Duration.ofSeconds(20)).get("value"),
+                    "the task was ended at its deadline and the initialiser went on:\n" + target.describe());
+            target.send("START second com.acme.slowload.Loader useTheDeadlineClass");
+            assertEquals("-1", target.awaitEvent("USED").get("value"), target.describe());
+            assertTrue(target.events("DIED").isEmpty(), target.describe());
+        }
+    }
+
     private static void killDuringInitialisation(Jdk jdk, String victim, String user, boolean atAKillPoint) {
         try (ChildJvm target = ChildJvm.with(jdk.require()).classPath(Paths.fixtures("ondemand")).main(ControlTarget.class)
                 .agentArgs("include=com.acme.slowload.**").start()) {

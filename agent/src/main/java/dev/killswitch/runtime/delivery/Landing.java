@@ -25,6 +25,8 @@ public final class Landing {
     public static final int AT_BLOCK_END = 1;
     /** Where a {@code callWithDeadline} ends: the task the kill was aimed at has just returned, but this is its place. */
     static final int AT_DEADLINE_END = 2;
+    /** How the reason of the kill of an overrunning {@code callWithDeadline} starts: that call catches it. */
+    public static final String CALL_WITH_DEADLINE = "callWithDeadline: ";
     /** Before or after a blocking wait: always looks, since the thread may wait long after it. */
     public static final int AT_WAIT = 3;
 
@@ -152,8 +154,9 @@ public final class Landing {
         if (stack.catcher != null) {
             return waitsForCatcher(r, stack.catcher);
         }
-        if (stack.initialiser != null) {
-            r.waitsFor = new Waiting("it is running a static initialiser, " + stack.initialiser + " (or code it calls): a class"
+        String initialiser = stack.initialiser(r.reason().startsWith(CALL_WITH_DEADLINE));
+        if (initialiser != null) {
+            r.waitsFor = new Waiting("it is running a static initialiser, " + initialiser + " (or code it calls): a class"
                     + " whose initialiser fails is unusable for the life of the JVM, in every thread, so the kill lands once the"
                     + " initialiser has finished, as of its last kill point",
                     "escalating kills it there, and leaves that class unusable for every thread");

@@ -17,6 +17,8 @@ import java.util.function.Consumer;
 public final class VictimStack implements Consumer<StackWalker.StackFrame> {
     /** The JDK class that runs class file transformers: it catches whatever they throw, and goes on. */
     private static final String TRANSFORMER_MANAGER = "sun.instrument.TransformerManager";
+    /** Where {@code callWithDeadline} runs its task, and catches the kill of an overrun. */
+    private static final String DEADLINE_CALL = "dev.killswitch.runtime.retrofit.Deadlines";
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private final String anchorClass;
@@ -30,7 +32,10 @@ public final class VictimStack implements Consumer<StackWalker.StackFrame> {
     /** The class file transformer the JVM is running on this thread (it drops whatever one throws), or null. */
     String transformer;
     /** The innermost static initialiser running on this thread, or null: a kill there would spoil its class for good. */
-    String initialiser;
+    private String initialiser;
+    /** The innermost static initialiser above the outermost {@code callWithDeadline} frame, or null. */
+    private String initialiserAboveDeadlineCall;
+    private boolean deadlineCallSeen;
     boolean anchorFound;
     private StackWalker.StackFrame previous;
 
@@ -39,13 +44,30 @@ public final class VictimStack implements Consumer<StackWalker.StackFrame> {
      * initialiser, where a kill waits. Waking it there (an interrupt, a closed socket) would break that work as surely
      * as a kill landing in it: an initialiser that fails on the interrupt fails its class for good.
      */
-    public static boolean mustNotBeWoken(StackTraceElement[] sample, boolean escalated) {
+    public static boolean mustNotBeWoken(StackTraceElement[] sample, boolean escalated, boolean deadlineCall) {
+        boolean initialising = false;
+        boolean initialisingAboveDeadlineCall = false;
+        boolean deadlineCallSeen = false;
         for (StackTraceElement e : sample) {
-            if (e.getClassName().equals(TRANSFORMER_MANAGER) || !escalated && e.getMethodName().equals("<clinit>")) {
+            if (e.getClassName().equals(TRANSFORMER_MANAGER)) {
                 return true;
             }
+            initialising |= e.getMethodName().equals("<clinit>");
+            if (e.getClassName().equals(DEADLINE_CALL) && e.getMethodName().equals("call")) {
+                deadlineCallSeen = true;
+                initialisingAboveDeadlineCall = initialising;
+            }
         }
-        return false;
+        return !escalated && (deadlineCall && deadlineCallSeen ? initialisingAboveDeadlineCall : initialising);
+    }
+
+    /**
+     * The static initialiser a kill must not land in, or null. The kill of a {@code callWithDeadline} that overran is
+     * caught where that call returns: initialisers below it never see the kill (at worst, an initialiser between the
+     * innermost and the outermost such call counts, which only makes the kill wait).
+     */
+    String initialiser(boolean deadlineCall) {
+        return deadlineCall && deadlineCallSeen ? initialiserAboveDeadlineCall : initialiser;
     }
 
     private VictimStack(int callersToSkip, String anchorClass, String anchorMethod) {
@@ -81,6 +103,10 @@ public final class VictimStack implements Consumer<StackWalker.StackFrame> {
         }
         if (initialiser == null && f.getMethodName().equals("<clinit>")) {
             initialiser = Diagnosis.frame(f.toStackTraceElement());
+        }
+        if (type.getName().equals(DEADLINE_CALL) && f.getMethodName().equals("call")) {
+            deadlineCallSeen = true;
+            initialiserAboveDeadlineCall = initialiser;
         }
         if (!type.getName().startsWith("java.lang.instrument.")) {
             previous = f; // the transformer's own frame, not the interface's default method that calls it

@@ -108,7 +108,7 @@ public final class Deadlines {
             return task.call(); // nothing can be killed in this JVM: run it as it is
         }
         long nanos = budget.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : budget.toNanos();
-        String reason = "callWithDeadline: ran longer than " + format(budget);
+        String reason = Landing.CALL_WITH_DEADLINE + "ran longer than " + format(budget);
         DeadlineEntry entry = new DeadlineEntry(Thread.currentThread(), -1, null, reason, System.nanoTime() + nanos);
         DeadlineWatchdog.watch(entry);
         T result = null;
