@@ -297,15 +297,16 @@ public final class BlockingCalls {
     /**
      * join() ignores interrupts: wait through get(), then let join() itself return or throw as it does.
      * A future already complete costs what join() costs: getNow() reads the result once, as join() does,
-     * and throws what join() throws.
+     * and throws what join() throws; it waits for nothing, so a pending kill is not looked for there (it lands at
+     * the next kill point, as after any call that does not wait).
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static Object join(CompletableFuture future) {
-        Waits.beforeWait();
         Object now = future.getNow(NOT_DONE);
         if (now != NOT_DONE) {
             return now;
         }
+        Waits.beforeWait();
         if (!future.isDone()) {
             InterruptibleTwin.waitThrough(InterruptibleTwin.DONE, future, 0);
         }
