@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.time.Duration;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -149,7 +150,8 @@ class KillSafetyTest {
     void aKillNearTheStackLimitIsNeverReportedDeliveredUnlessThrownAndASynchronizedExitHandlerDoesNotLoop(Jdk jdk, String kind) {
         try (ChildJvm child = start(jdk, kind)) {
             for (String variant : new String[] {"plain", "locked"}) {
-                ChildJvm.Line f = child.ask("OVERFLOW " + variant + " " + kind, "OVERFLOWED");
+                // The child bounds each step by 20 s and reports either way: wait for its report as long as that.
+                ChildJvm.Line f = child.send("OVERFLOW " + variant + " " + kind).awaitEvent("OVERFLOWED", Duration.ofSeconds(90));
                 String context = variant + ": " + f;
                 if (f.get("plainStatus").equals("DELIVERED")) {
                     assertFalse(f.flag("plainAlive") && f.get("died").equals("none"), "a kill reported delivered was thrown: " + context);
