@@ -3,6 +3,7 @@ package dev.killswitch.instrument.ondemand;
 import dev.killswitch.instrument.AgentTransformer;
 import dev.killswitch.instrument.ClassSelector;
 import dev.killswitch.instrument.Retransformer;
+import dev.killswitch.runtime.delivery.DelicateFrames;
 import dev.killswitch.runtime.registry.InstrumentedClasses;
 
 import java.io.PrintStream;
@@ -30,8 +31,6 @@ import java.util.function.BiFunction;
 public final class StackInstrumenter implements BiFunction<StackTraceElement[], Boolean, List<String>> {
     /** At most this many classes of a library, when a kill widens to it. */
     static final int WIDEST = 200;
-    /** The JDK class that runs every class file transformer, and drops what they throw. */
-    static final String TRANSFORMER_MANAGER = "sun.instrument.TransformerManager";
 
     private final Instrumentation instrumentation;
     private final ClassSelector selector;
@@ -133,7 +132,7 @@ public final class StackInstrumenter implements BiFunction<StackTraceElement[], 
      */
     static StackTraceElement[] belowTransformers(StackTraceElement[] frames) {
         for (int i = frames.length - 1; i >= 0; i--) {
-            if (TRANSFORMER_MANAGER.equals(frames[i].getClassName())) {
+            if (DelicateFrames.TRANSFORMER_MANAGER.equals(frames[i].getClassName())) {
                 return Arrays.copyOfRange(frames, i + 1, frames.length);
             }
         }

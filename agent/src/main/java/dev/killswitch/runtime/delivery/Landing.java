@@ -143,8 +143,8 @@ public final class Landing {
         StackTraceElement aim = r.aimedAt; // once: the deliverer may set it meanwhile
         VictimStack stack = aim == null ? VictimStack.look(where == AT_BLOCK_END ? 1 : 0, null, null)
                 : VictimStack.look(where == AT_BLOCK_END ? 1 : 0, aim.getClassName(), aim.getMethodName());
-        if (stack.transformer != null) {
-            return waitsForTransformer(r, stack.transformer); // first: there, escalating changes nothing
+        if (stack.transformer() != null) {
+            return waitsForTransformer(r, stack.transformer()); // first: there, escalating changes nothing
         }
         if (stack.cleanup != null) {
             r.waitsFor = new Waiting("it is running cleanup code at " + stack.cleanup + " (a catch or finally block, or code it"
@@ -214,8 +214,8 @@ public final class Landing {
         } catch (VirtualMachineError e) {
             return 0; // near the stack limit: it was asked for explicitly, and the thread is in the work it was aimed at, most likely
         }
-        if (stack.transformer != null) {
-            return waitsForTransformer(r, stack.transformer);
+        if (stack.transformer() != null) {
+            return waitsForTransformer(r, stack.transformer());
         }
         if (stack.catcher != null) {
             return waitsForCatcher(r, stack.catcher);

@@ -313,7 +313,7 @@ public final class SwitchArmer implements Runnable {
         if (!escalated && (CleanupRegions.onCleanupLine(now) || Unwinding.mayBeUnwinding(victim, now))) {
             return; // the wait of cleanup code is left alone; the kill lands where the cleanup ends
         }
-        if (VictimStack.mustNotBeWoken(now, escalated, request.reason().startsWith(Landing.CALL_WITH_DEADLINE))) {
+        if (DelicateFrames.mustNotBeWoken(now, escalated, request.reason().startsWith(Landing.CALL_WITH_DEADLINE))) {
             return; // a wait in a static initialiser or a transformer is left alone too; the kill lands after it
         }
         request.interruptThread(true);

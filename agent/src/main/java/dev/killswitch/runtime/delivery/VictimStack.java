@@ -15,10 +15,6 @@ import java.util.function.Consumer;
  * at is still on it. Walked only by a thread whose kill is pending, at a kill point, so it costs nothing to anyone else.
  */
 public final class VictimStack implements Consumer<StackWalker.StackFrame> {
-    /** The JDK class that runs class file transformers: it catches whatever they throw, and goes on. */
-    private static final String TRANSFORMER_MANAGER = "sun.instrument.TransformerManager";
-    /** Where {@code callWithDeadline} runs its task, and catches the kill of an overrun. */
-    private static final String DEADLINE_CALL = "dev.killswitch.runtime.retrofit.Deadlines";
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private final String anchorClass;
@@ -29,45 +25,19 @@ public final class VictimStack implements Consumer<StackWalker.StackFrame> {
     String cleanup;
     /** The innermost frame of code from before its class was instrumented whose handler would swallow the kill, or null. */
     String catcher;
-    /** The class file transformer the JVM is running on this thread (it drops whatever one throws), or null. */
-    String transformer;
-    /** The innermost static initialiser running on this thread, or null: a kill there would spoil its class for good. */
-    private String initialiser;
-    /** The innermost static initialiser above the outermost {@code callWithDeadline} frame, or null. */
-    private String initialiserAboveDeadlineCall;
-    private boolean deadlineCallSeen;
+    /** The class file transformers and static initialiser running on this thread. */
+    private final DelicateFrames delicate = new DelicateFrames();
     boolean anchorFound;
     private StackWalker.StackFrame previous;
 
-    /**
-     * From a sample: whether the thread runs a class file transformer, or (unless {@code escalated}) a static
-     * initialiser, where a kill waits. Waking it there (an interrupt, a closed socket) would break that work as surely
-     * as a kill landing in it: an initialiser that fails on the interrupt fails its class for good.
-     */
-    public static boolean mustNotBeWoken(StackTraceElement[] sample, boolean escalated, boolean deadlineCall) {
-        boolean initialising = false;
-        boolean initialisingAboveDeadlineCall = false;
-        boolean deadlineCallSeen = false;
-        for (StackTraceElement e : sample) {
-            if (e.getClassName().equals(TRANSFORMER_MANAGER)) {
-                return true;
-            }
-            initialising |= e.getMethodName().equals("<clinit>");
-            if (e.getClassName().equals(DEADLINE_CALL) && e.getMethodName().equals("call")) {
-                deadlineCallSeen = true;
-                initialisingAboveDeadlineCall = initialising;
-            }
-        }
-        return !escalated && (deadlineCall && deadlineCallSeen ? initialisingAboveDeadlineCall : initialising);
+    /** The class file transformer the JVM is running on this thread (it drops whatever one throws), or null. */
+    String transformer() {
+        return delicate.transformer();
     }
 
-    /**
-     * The static initialiser a kill must not land in, or null. The kill of a {@code callWithDeadline} that overran is
-     * caught where that call returns: initialisers below it never see the kill (at worst, an initialiser between the
-     * innermost and the outermost such call counts, which only makes the kill wait).
-     */
+    /** The static initialiser a kill must not land in, or null: see {@link DelicateFrames#initialiser}. */
     String initialiser(boolean deadlineCall) {
-        return deadlineCall && deadlineCallSeen ? initialiserAboveDeadlineCall : initialiser;
+        return delicate.initialiser(deadlineCall);
     }
 
     private VictimStack(int callersToSkip, String anchorClass, String anchorMethod) {
@@ -98,16 +68,9 @@ public final class VictimStack implements Consumer<StackWalker.StackFrame> {
             }
             pastRuntime = true;
         }
-        if (transformer == null && type.getName().equals(TRANSFORMER_MANAGER)) {
-            transformer = Diagnosis.frame((previous == null ? f : previous).toStackTraceElement());
-        }
-        if (initialiser == null && f.getMethodName().equals("<clinit>")) {
-            initialiser = Diagnosis.frame(f.toStackTraceElement());
-        }
-        if (type.getName().equals(DEADLINE_CALL) && f.getMethodName().equals("call")) {
-            deadlineCallSeen = true;
-            initialiserAboveDeadlineCall = initialiser;
-        }
+        StackWalker.StackFrame caller = previous == null ? f : previous;
+        delicate.see(type.getName(), f.getMethodName(), () -> Diagnosis.frame(f.toStackTraceElement()),
+                () -> Diagnosis.frame(caller.toStackTraceElement()));
         if (!type.getName().startsWith("java.lang.instrument.")) {
             previous = f; // the transformer's own frame, not the interface's default method that calls it
         }
