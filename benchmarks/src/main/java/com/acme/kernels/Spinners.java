@@ -52,6 +52,14 @@ public final class Spinners {
         return s;
     }
 
+    /** Recurses {@code depth} frames deep, then runs {@link #hotLoop} at the bottom: a deep stack, as unbounded recursion or a script engine leaves. */
+    public static long deep(Progress p, int depth) {
+        if (depth > 0) {
+            return deep(p, depth - 1) + 1;
+        }
+        return hotLoop(p);
+    }
+
     /** Exponential recursion: only method-entry kill points can stop it. */
     public static long recursion(Progress p) {
         long total = 0;

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Runs in a child JVM with the agent: starts a victim, lets it run, kills it, and times from the
  * moment {@code Killswitch.kill} returns to the moment the victim catches the error. Arguments: case
- * (hot, recursion, longLoop), trials, spacing: {@code isolated} lets each victim run over a second, so
+ * (hot, recursion, deep: hot at the bottom of 10,000 frames, longLoop), trials, spacing: {@code isolated} lets each victim run over a second, so
  * that the switches of the previous kill are idle again and each kill must deoptimise the victim's code;
  * {@code succession} kills every 20 to 50 ms, when the switches stay armed between kills.
  */
@@ -34,13 +34,13 @@ public final class LatencyProbe {
         for (int t = 0; t < trials + WARMUP_TRIALS; t++) {
             Spinners.Progress progress = new Spinners.Progress();
             long[] caught = new long[1];
-            Thread victim = new Thread(() -> {
+            Thread victim = new Thread(null, () -> {
                 try {
                     run(kase, progress);
                 } catch (ThreadKilledError e) {
                     caught[0] = System.nanoTime();
                 }
-            }, "victim-" + t);
+            }, "victim-" + t, 256L << 20); // room for the deep case's 10,000 frames, interpreted or not
             victim.setDaemon(true);
             victim.start();
             while (progress.count == 0) {
@@ -77,6 +77,9 @@ public final class LatencyProbe {
                 break;
             case "recursion":
                 Spinners.recursion(progress);
+                break;
+            case "deep":
+                Spinners.deep(progress, 10_000);
                 break;
             case "longLoop":
                 Spinners.longCountedLoop(progress);

@@ -18,6 +18,7 @@ final class LatencyReport {
             // case, spacing, description, JVM flags
             {"hot", "isolated", "hot loop, C2-compiled", "-XX:+UseG1GC"},
             {"recursion", "isolated", "recursion, C2-compiled", "-XX:+UseG1GC"},
+            {"deep", "isolated", "hot loop under 10,000 frames", "-XX:+UseG1GC"},
             {"hot", "isolated", "hot loop, interpreter only", "-XX:+UseG1GC -Xint"},
             {"hot", "isolated", "hot loop, C2-compiled", "-XX:+UseParallelGC"},
             {"hot", "isolated", "hot loop, C2-compiled", "-XX:+UseSerialGC"},

@@ -115,7 +115,7 @@ public final class Landing {
         }
         boolean landed;
         try {
-            landed = r.commit(now);
+            landed = r.commit(System.nanoTime()); // its latency counts the walk of its stack, which a deep one makes long
         } catch (Throwable t) {
             return NOT_NOW; // failed before the decision
         }

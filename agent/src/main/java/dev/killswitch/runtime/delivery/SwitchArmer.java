@@ -40,6 +40,12 @@ public final class SwitchArmer implements Runnable {
     /** ...to this one, which bounds how late a kill notices a victim entering new selected methods. */
     private static final long MAX_RESAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+    /**
+     * After arming the top method of a deep stack, the next (whole) sample waits this long: it stops the victim for
+     * milliseconds, and a victim that meets its armed kill point walks its own deep stack first, for as long.
+     */
+    private static final long DEEP_RESAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
     /** Samples that found the top frame in old code of a class instrumented on demand, before the kill widens to its library. */
     private static final int WIDEN_AFTER_SAMPLES = 2;
 
@@ -156,6 +162,7 @@ public final class SwitchArmer implements Runnable {
         }
         if (active.isEmpty() && lingering.isEmpty()) {
             Unwinding.forgetEnded();
+            StackSamples.prepare(); // once, while nothing waits for this thread
             LockSupport.park(this);
         } else if (INBOX.isEmpty()) {
             LockSupport.parkNanos(this, next - System.nanoTime());
@@ -189,10 +196,22 @@ public final class SwitchArmer implements Runnable {
     private static void sampleAndArm(KillRequest request) {
         Thread victim = request.thread();
         long start = System.nanoTime();
-        StackTraceElement[] frames = request.presample != null ? request.presample : victim.getStackTrace();
-        request.presample = null;
-        long sampled = System.nanoTime();
         boolean first = request.samples == 0;
+        StackTraceElement[] frames = request.presample;
+        request.presample = null;
+        if (frames == null && first && Unwinding.latestHandleOf(victim) == null) {
+            frames = StackSamples.head(victim);
+            if (StackSamples.partial(frames)) {
+                if (armInnermostOfHead(request, frames, start)) {
+                    return; // a deep stack, running selected code: the whole of it is looked at next time, if need be
+                }
+                frames = null;
+            }
+        }
+        if (frames == null) {
+            frames = StackSamples.whole(victim);
+        }
+        long sampled = System.nanoTime();
         KillHandle dyingOf = request.isEscalated() ? null : Unwinding.dyingOf(victim, frames);
         if (dyingOf != null && dyingOf != request) {
             // Rule 5: it coalesces with the kill the thread dies of (before anything is instrumented on demand for it).
@@ -292,6 +311,36 @@ public final class SwitchArmer implements Runnable {
     }
 
     /**
+     * The first look at a deep stack: if its top frame runs new code of a selected class, arms that method's switch
+     * alone, as the first look at any stack running selected code does, without the cost of the whole stack; the next
+     * sample, if the kill is still pending by then, takes the whole stack. Only for a thread with no kill of its own
+     * behind it (rule 5 needs the whole stack) and not waiting (a wake needs it).
+     *
+     * @return false if the whole stack is needed now
+     */
+    private static boolean armInnermostOfHead(KillRequest request, StackTraceElement[] head, long start) {
+        StackTraceElement top = head[0];
+        Thread victim = request.thread();
+        if (!InstrumentedClasses.contains(top.getClassName()) || Diagnosis.predatesAttach(top)
+                || InstrumentedClasses.wasInstrumentedOnDemand(top.getClassName()) || isWaiting(victim, head)
+                || victim.getState() != Thread.State.RUNNABLE) {
+            return false;
+        }
+        long sampled = System.nanoTime();
+        request.sampled(head);
+        Set<MethodSwitch> newlyArmed = new LinkedHashSet<>();
+        addNew(request, newlyArmed, SwitchRegistry.forFrame(top));
+        for (MethodSwitch s : newlyArmed) {
+            s.arm(sampled);
+            request.armed.add(s);
+        }
+        debug(request, "sample 1 took " + ThreadLabels.micros(sampled - start) + " (the top " + head.length + " frames of a deeper"
+                + " stack), arming " + newlyArmed + " took " + ThreadLabels.micros(System.nanoTime() - sampled));
+        request.nextSampleNanos = System.nanoTime() + DEEP_RESAMPLE_NANOS;
+        return true;
+    }
+
+    /**
      * Ends the wait of a victim, once its kill's switches are armed (so that the woken thread meets them):
      * an interrupt, and for waits that ignore interrupts, closing what it waits on. Only after a fresh look at
      * its stack, since arming may have taken a while: not if the thread left the work the kill is aimed at
@@ -300,7 +349,7 @@ public final class SwitchArmer implements Runnable {
      * (unless escalated) or a class file transformer, which the wake-up would break.
      */
     private static void wake(KillRequest request, Thread victim) {
-        StackTraceElement[] now = victim.getStackTrace();
+        StackTraceElement[] now = StackSamples.whole(victim);
         if (now.length == 0 || !isWaiting(victim, now)) {
             return;
         }

@@ -6,8 +6,10 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -103,12 +105,29 @@ public final class CleanupRegions {
         /** True if the class names its source file: frames of replaced code are those reported without one. */
         final boolean namesSource;
 
+        /**
+         * The names of the methods with an entry, in the code now or in any code kept for old frames: a frame of any
+         * other method needs no descriptor and no line, which cost microseconds a frame (a deep stack has thousands).
+         */
+        final Set<String> names = new HashSet<>();
+
         Defined(ClassLoader loader, Map<String, Method> methods, List<Map<String, Method>> replaced, boolean namesSource) {
             this.loader = new WeakReference<>(loader);
             this.bootstrap = loader == null;
             this.methods = methods;
             this.replaced = replaced;
             this.namesSource = namesSource;
+            addNames(methods.keySet());
+            for (Map<String, Method> code : replaced) {
+                addNames(code.keySet());
+            }
+        }
+
+        private void addNames(Set<String> keys) {
+            for (String key : keys) {
+                int paren = key.indexOf('(');
+                names.add(paren < 0 ? key : key.substring(0, paren));
+            }
         }
 
         boolean isFor(ClassLoader l) {
@@ -275,7 +294,7 @@ public final class CleanupRegions {
      */
     public static int at(StackWalker.StackFrame f) {
         Defined d = definedFor(f.getDeclaringClass().getName(), f.getDeclaringClass().getClassLoader());
-        if (d == null) {
+        if (d == null || !d.names.contains(f.getMethodName())) {
             return 0;
         }
         String key = f.getMethodName() + f.getDescriptor();

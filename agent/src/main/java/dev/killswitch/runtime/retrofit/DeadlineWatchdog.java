@@ -2,6 +2,7 @@ package dev.killswitch.runtime.retrofit;
 
 import dev.killswitch.KillHandle;
 import dev.killswitch.runtime.delivery.KillRuntime;
+import dev.killswitch.runtime.delivery.StackSamples;
 import dev.killswitch.runtime.delivery.ThreadLabels;
 import dev.killswitch.runtime.diagnosis.Diagnosis;
 
@@ -125,6 +126,6 @@ public final class DeadlineWatchdog implements Runnable {
     private static boolean isInside(DeadlineEntry e) {
         int dot = e.methodName.lastIndexOf('.');
         String cls = e.methodName.substring(0, dot);
-        return Diagnosis.runs(e.thread.getStackTrace(), cls, e.methodName.substring(dot + 1));
+        return Diagnosis.runs(StackSamples.whole(e.thread), cls, e.methodName.substring(dot + 1));
     }
 }

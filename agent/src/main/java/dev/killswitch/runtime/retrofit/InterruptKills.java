@@ -5,6 +5,7 @@ import dev.killswitch.runtime.AgentOnly;
 import dev.killswitch.runtime.delivery.KillRequest;
 import dev.killswitch.runtime.delivery.KillRuntime;
 import dev.killswitch.runtime.delivery.PendingKills;
+import dev.killswitch.runtime.delivery.StackSamples;
 import dev.killswitch.runtime.delivery.SwitchArmer;
 import dev.killswitch.runtime.delivery.ThreadLabels;
 import dev.killswitch.runtime.diagnosis.Diagnosis;
@@ -70,7 +71,7 @@ public final class InterruptKills {
             if (!decided.add(target) || !target.isAlive() || PendingKills.find(target) != null) {
                 continue;
             }
-            StackTraceElement[] stack = target.getStackTrace();
+            StackTraceElement[] stack = StackSamples.whole(target);
             StackTraceElement selected = Diagnosis.firstSelected(stack);
             if (selected == null) {
                 if (KillRuntime.debug()) {

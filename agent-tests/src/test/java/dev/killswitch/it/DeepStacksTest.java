@@ -1,0 +1,60 @@
+package dev.killswitch.it;
+
+import dev.killswitch.it.child.ControlTarget;
+import dev.killswitch.testsupport.ChildJvm;
+import dev.killswitch.testsupport.Cli;
+import dev.killswitch.testsupport.Jdk;
+import dev.killswitch.testsupport.Paths;
+import dev.killswitch.testsupport.TestJdks;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Kills of threads with deep stacks, where the deliverer looks at the top of the stack first and at the whole of it
+ * only when it must: ten thousand selected frames, each with a finally block; and a selected loop under three thousand
+ * frames of an unselected library, deeper than {@code Thread.getStackTrace} goes on recent JDKs.
+ */
+class DeepStacksTest {
+    static List<Jdk> jdks() {
+        return TestJdks.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aKillTenThousandFramesDeepLandsAndEveryFinallyBlockRuns(Jdk jdk) {
+        try (ChildJvm target = start(jdk)) {
+            long id = target.ask("START deep com.acme.deep.Deep deepThenSpin", "STARTED").number("id");
+            target.awaitEvent("DEEP", Duration.ofSeconds(30));
+            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "20s");
+            assertEquals(0, kill.exit, kill + target.describe());
+            assertEquals("10001", target.awaitEvent("UNWOUND", Duration.ofSeconds(20)).get("value"),
+                    "every frame's finally block ran:\n" + target.describe());
+            assertEquals("dev.killswitch.ThreadKilledError", target.awaitEvent("DIED").get("error"), target.describe());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void selectedCodeUnderThousandsOfLibraryFramesIsFoundAndKilled(Jdk jdk) {
+        try (ChildJvm target = start(jdk)) {
+            long id = target.ask("START looper com.acme.deep.Deep loopOverDeepLibrary", "STARTED").number("id");
+            target.awaitEvent("RECURSING", Duration.ofSeconds(30));
+            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "20s");
+            assertEquals(0, kill.exit, "the selected loop at the bottom of the stack was found:\n" + kill + target.describe());
+            assertEquals("looper", target.awaitEvent("FINALLY", Duration.ofSeconds(20)).get("name"), target.describe());
+            assertEquals("dev.killswitch.ThreadKilledError", target.awaitEvent("DIED").get("error"), target.describe());
+        }
+    }
+
+    private static ChildJvm start(Jdk jdk) {
+        ChildJvm target = ChildJvm.with(jdk.require()).classPath(Paths.fixtures("ondemand")).main(ControlTarget.class)
+                .jvmArgs("-Xss64m").agentArgs("include=com.acme.deep.Deep;on-demand=none").start();
+        target.awaitEvent("READY");
+        return target;
+    }
+}
