@@ -234,7 +234,9 @@ public final class SwitchArmer implements Runnable {
             sampled = System.nanoTime(); // arming is timed from here
         }
         StackTraceElement innermost = null;
+        int innermostAt = -1;
         for (StackTraceElement frame : frames) {
+            innermostAt++;
             if (InstrumentedClasses.contains(frame.getClassName())) {
                 innermost = frame;
                 break;
@@ -267,22 +269,27 @@ public final class SwitchArmer implements Runnable {
         if (request.aimedAt == null && !request.waitsForSelectedCode()) {
             request.aimedAt = aimFor(frames);
         }
-        // Running selected code: arm the innermost method only (usually enough). Waiting or in other code: all of them.
-        boolean innermostOnly = first && frames[0] == innermost;
+        // Running selected code: arm one method (usually enough). Waiting or in other code: all of them.
+        boolean atKillPoint = innermost != null && atItsKillPoint(frames, innermostAt);
+        boolean oneOnly = first && (frames[0] == innermost || atKillPoint);
         Set<MethodSwitch> newlyArmed = new LinkedHashSet<>();
         Set<String> onDemand = request.instrumentedOnDemandSet();
+        StackTraceElement firstToArm = oneOnly ? firstToArm(frames, onDemand, sampled) : null;
         for (StackTraceElement frame : frames) {
             String className = frame.getClassName();
+            if (firstToArm != null && frame != firstToArm) {
+                continue;
+            }
             if (InstrumentedClasses.contains(className)) {
                 // A frame that may run old code: the methods of its class it calls are where it can be caught.
                 boolean oldCode = Diagnosis.predatesAttach(frame) || onDemand.contains(className);
                 addNew(request, newlyArmed, oldCode ? SwitchRegistry.forClassOf(frame) : SwitchRegistry.forFrame(frame));
-                if (innermostOnly) {
+                if (oneOnly) {
                     break;
                 }
             }
         }
-        if (frames[0] != innermost && !isWaiting(victim, frames)) {
+        if (frames[0] != innermost && !atKillPoint && !isWaiting(victim, frames)) {
             // Running code without kill points called by selected code, which may be calling back into it: a lambda
             // or closure of the selected class, too short to be seen on the stack. Arm that class and its nested ones.
             addNew(request, newlyArmed, SwitchRegistry.forClass(innermost.getClassName(), true));
@@ -293,7 +300,11 @@ public final class SwitchArmer implements Runnable {
             if (request.status() != KillStatus.PENDING) {
                 break; // delivered meanwhile: arming more would only deoptimise more
             }
-            s.arm(sampled);
+            if (firstToArm != null) {
+                s.armFirst(sampled);
+            } else {
+                s.arm(sampled);
+            }
             request.armed.add(s);
         }
         long armed = System.nanoTime();
@@ -308,6 +319,71 @@ public final class SwitchArmer implements Runnable {
             request.obstacle(MonitorOwners.describe(victim)); // nothing can end that wait: say who holds the monitor
         }
         schedule(request);
+    }
+
+    /**
+     * True if the selected frame at {@code selected} is at one of its kill points, inside the check (the runtime's
+     * frames above it, reached through method handles): an armed switch, or a check at the end of a block, found the
+     * kill already. It is not running other code, whose class a kill should arm.
+     */
+    private static boolean atItsKillPoint(StackTraceElement[] frames, int selected) {
+        for (int i = selected - 1; i >= 0; i--) {
+            String c = frames[i].getClassName();
+            if (c.startsWith("dev.killswitch.")) {
+                return true;
+            }
+            if (!c.startsWith("java.lang.invoke.")) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The one frame whose method a kill arms first when the victim runs selected code: the outermost whose method is
+     * armed already (for another kill, or lingering after one), which costs nothing; else the innermost selected
+     * frame, unless other threads were seen running its method lately, whose code arming would deoptimise and whose
+     * loops would pay the test (the innermost method is often the tightest loop, and its caller is reached as soon as
+     * it returns); then the innermost of the others, and if all are shared, the outermost (the outer loops, passed
+     * least often). If the kill has not landed by the next sample, every selected method on the stack is armed.
+     * Frames of code from before their class was instrumented are only ever armed on their own: the innermost frame
+     * is then the one.
+     */
+    static StackTraceElement firstToArm(StackTraceElement[] frames, Set<String> onDemand, long now) {
+        StackTraceElement innermost = null;
+        StackTraceElement unshared = null;
+        StackTraceElement outermost = null;
+        StackTraceElement outermostArmed = null;
+        for (StackTraceElement frame : frames) {
+            String className = frame.getClassName();
+            if (!InstrumentedClasses.contains(className)) {
+                continue;
+            }
+            if (Diagnosis.predatesAttach(frame) || onDemand.contains(className)) {
+                if (innermost == null) {
+                    return frame;
+                }
+                continue;
+            }
+            List<MethodSwitch> switches = SwitchRegistry.forFrame(frame);
+            if (innermost == null) {
+                innermost = frame;
+            }
+            boolean armed = !switches.isEmpty();
+            boolean shared = false;
+            for (MethodSwitch s : switches) {
+                armed &= s.isArmedNow();
+                shared |= s.isShared(now);
+            }
+            if (armed) {
+                outermostArmed = frame;
+            }
+            if (unshared == null && !shared) {
+                unshared = frame;
+            }
+            outermost = frame;
+        }
+        return outermostArmed != null ? outermostArmed : unshared != null ? unshared : outermost != null ? outermost : innermost;
     }
 
     /**

@@ -19,11 +19,12 @@ import java.util.concurrent.TimeUnit;
  * deoptimises only the compiled code that contains this method, so a kill costs nothing to threads
  * running other code.
  *
- * <p>When to flip back. Each flip deoptimises the method, and the JIT must recompile it; armed, the
- * method pays an identity check at each kill point. So a switch is disarmed as soon as no kill needs it
- * (the usual case), unless kills keep coming to it: then it stays armed a while after each release, if
- * no other thread was seen running it while recent kills were pending, or whoever runs it, if kills
- * come faster than recompiling can follow.
+ * <p>When to flip back. Each flip deoptimises the method, for every thread that runs it, and the JIT must
+ * recompile it; armed, the method pays a read and a test at each kill point. So a switch is disarmed as soon
+ * as no kill needs it (the usual case), unless kills keep coming to it: then it stays armed a while after each
+ * release, since recompiling twice per kill costs the threads that share the method far more than the test
+ * (a fifth of their throughput at 10 kills a second, four fifths at 100). Which switch a kill arms first
+ * keeps that test out of the tightest loops where it can ({@link #isShared}, and the deliverer's choice).
  */
 public final class MethodSwitch {
     static final MethodHandle IDLE = MethodHandles.empty(MethodType.methodType(void.class));
@@ -39,15 +40,13 @@ public final class MethodSwitch {
     private static volatile MethodHandle check;
     /** The same for each of {@link #CONDITIONAL_TYPES}: the switch, then the jump's operands. */
     private static volatile MethodHandle[] conditionalChecks;
-    /** Re-armed within this time of its last release, a switch is busy... */
+    /** Re-armed within this time of its last release, a switch is busy: kills keep coming to it. */
     static final long BUSY_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** ...within this time, very busy: recompiling between kills cannot keep up. */
-    static final long VERY_BUSY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** A lingering switch stays armed this long after its last release. */
     static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Passes of armed kill points by threads with no kill pending, beyond which others run this method. */
     static final int BYSTANDER_LIMIT = 64;
-    /** Once other threads were seen running it, a switch does not linger for this long. */
+    /** Once other threads were seen running it, a switch counts as shared for this long. */
     static final long SHARED_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     static {
@@ -76,7 +75,8 @@ public final class MethodSwitch {
     private boolean armed;
     private long releasedAt = Long.MIN_VALUE / 2;
     private boolean busy;
-    private boolean veryBusy;
+    /** Since it was last armed: whether some kill chose it to arm first. */
+    private boolean chosenFirst;
     /** When other threads were last seen running this method while a kill was pending. */
     private long sharedSeenAt = Long.MIN_VALUE / 2;
     /** While released but lingering: when to disarm. */
@@ -141,9 +141,23 @@ public final class MethodSwitch {
 
     /** A pending kill needs this switch. May block while the JVM deoptimises dependent code. */
     public void arm(long now) {
+        arm(now, false);
+    }
+
+    /**
+     * A pending kill needs this switch, the one it chose to arm first (see the deliverer): if other threads run it,
+     * it lingers all the same when kills keep coming, where a switch armed only because the kill took long to land
+     * does not (an inner loop's test, at every pass, would cost them more than recompiling).
+     */
+    public void armFirst(long now) {
+        arm(now, true);
+    }
+
+    private void arm(long now, boolean first) {
+        chosenFirst |= first;
         if (armCount++ == 0) {
+            chosenFirst = first;
             busy = now - releasedAt < BUSY_WINDOW_NANOS;
-            veryBusy = now - releasedAt < VERY_BUSY_WINDOW_NANOS;
             // Count bystanders from now until the release: while this kill is pending its victim delivers
             // rather than counts, so any pass is another thread running this method. (Passes while it
             // lingered came from threads not yet killed, which may be the next victims.)
@@ -167,7 +181,7 @@ public final class MethodSwitch {
         if (bystanderPasses >= BYSTANDER_LIMIT) {
             sharedSeenAt = now;
         }
-        if (shouldLinger(now)) {
+        if (busy && (chosenFirst || !isShared(now))) {
             disarmAt = now + LINGER_NANOS;
             return true;
         }
@@ -188,11 +202,16 @@ public final class MethodSwitch {
     }
 
     /**
-     * One armed window without bystanders proves little (they may just not have had a CPU), so one with
-     * them keeps the switch from lingering for a while.
+     * True if other threads were seen running this method's armed kill points while a kill was pending, lately:
+     * arming it deoptimises their code too, and while armed they pay its test, at every pass of its loops.
      */
-    private boolean shouldLinger(long now) {
-        return veryBusy || (busy && now - sharedSeenAt > SHARED_MEMORY_NANOS);
+    public boolean isShared(long now) {
+        return now - sharedSeenAt <= SHARED_MEMORY_NANOS;
+    }
+
+    /** True if armed now: for a kill or lingering after one, so that arming it for another costs nothing. */
+    public boolean isArmedNow() {
+        return armed;
     }
 
     private void disarm() {

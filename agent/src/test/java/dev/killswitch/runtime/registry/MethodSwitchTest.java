@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** When a switch flips: at once for an isolated kill, later when kills keep coming to the same code. */
+/** When a switch flips: at once for an isolated kill, later when kills keep coming to the same code, whoever runs it. */
 class MethodSwitchTest {
     private static final long MS = 1_000_000L;
 
@@ -54,25 +54,36 @@ class MethodSwitchTest {
     }
 
     @Test
-    void aSwitchThatOtherThreadsRunDoesNotLingerUnlessKillsComeFasterThanRecompiling() {
+    void aSwitchThatOtherThreadsRunLingersWhenKillsKeepComingIfAKillChoseItFirst() {
         MethodSwitch s = new MethodSwitch("com.acme.A", "run");
-        s.arm(0);
-        s.release(1 * MS);
-        s.arm(100 * MS);
+        s.armFirst(0);
+        assertFalse(s.release(1 * MS));
+        assertFalse(s.isShared(1 * MS), "no other thread seen");
+        s.armFirst(100 * MS);
         for (int i = 0; i < MethodSwitch.BYSTANDER_LIMIT; i++) {
             s.bystanderPassed(); // another thread runs this method while the kill is pending
         }
-        assertFalse(s.release(101 * MS), "bystanders would pay for an armed switch: flip back");
-        assertFalse(s.isArmed());
+        assertTrue(s.release(101 * MS), "recompiling twice per kill would cost the others more than the armed test");
+        assertTrue(s.isArmedNow());
+        assertTrue(s.isShared(101 * MS), "the next kill looks for a method others do not run");
+        assertFalse(s.isShared(101 * MS + MethodSwitch.SHARED_MEMORY_NANOS + 1), "forgotten after a while");
+    }
 
-        s.arm(300 * MS); // no bystander seen this time, but they were seen recently: still no lingering
-        assertFalse(s.release(301 * MS));
-
-        s.arm(320 * MS); // 19 ms after the last release: kills come faster than recompiling
+    @Test
+    void aSharedSwitchArmedOnlyBecauseAKillTookLongDoesNotLinger() {
+        MethodSwitch s = new MethodSwitch("com.acme.A", "sum");
+        s.arm(0);
+        s.release(1 * MS);
+        s.arm(100 * MS); // busy, but armed with everything else on the stack, not chosen
         for (int i = 0; i < MethodSwitch.BYSTANDER_LIMIT; i++) {
             s.bystanderPassed();
         }
-        assertTrue(s.release(321 * MS), "lingers all the same");
+        assertFalse(s.release(101 * MS), "an inner loop's test at every pass would cost the others more");
+        assertFalse(s.isArmed());
+        s.arm(200 * MS);
+        s.armFirst(201 * MS); // a second kill chose it while the first still needs it
+        s.release(202 * MS);
+        assertTrue(s.release(203 * MS), "chosen once while armed: it lingers");
     }
 
     @Test
