@@ -267,14 +267,14 @@ public final class SwitchArmer implements Runnable {
             return;
         }
         if (request.aimedAt == null && !request.waitsForSelectedCode()) {
-            request.aimedAt = aimFor(frames);
+            request.aimedAt = WhatToArm.aimFor(frames);
         }
         // Running selected code: arm one method (usually enough). Waiting or in other code: all of them.
-        boolean atKillPoint = innermost != null && atItsKillPoint(frames, innermostAt);
+        boolean atKillPoint = innermost != null && WhatToArm.atItsKillPoint(frames, innermostAt);
         boolean oneOnly = first && (frames[0] == innermost || atKillPoint);
         Set<MethodSwitch> newlyArmed = new LinkedHashSet<>();
         Set<String> onDemand = request.instrumentedOnDemandSet();
-        StackTraceElement firstToArm = oneOnly ? firstToArm(frames, onDemand, sampled) : null;
+        StackTraceElement firstToArm = oneOnly ? WhatToArm.firstToArm(frames, onDemand, sampled) : null;
         for (StackTraceElement frame : frames) {
             String className = frame.getClassName();
             if (firstToArm != null && frame != firstToArm) {
@@ -319,71 +319,6 @@ public final class SwitchArmer implements Runnable {
             request.obstacle(MonitorOwners.describe(victim)); // nothing can end that wait: say who holds the monitor
         }
         schedule(request);
-    }
-
-    /**
-     * True if the selected frame at {@code selected} is at one of its kill points, inside the check (the runtime's
-     * frames above it, reached through method handles): an armed switch, or a check at the end of a block, found the
-     * kill already. It is not running other code, whose class a kill should arm.
-     */
-    private static boolean atItsKillPoint(StackTraceElement[] frames, int selected) {
-        for (int i = selected - 1; i >= 0; i--) {
-            String c = frames[i].getClassName();
-            if (c.startsWith("dev.killswitch.")) {
-                return true;
-            }
-            if (!c.startsWith("java.lang.invoke.")) {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * The one frame whose method a kill arms first when the victim runs selected code: the outermost whose method is
-     * armed already (for another kill, or lingering after one), which costs nothing; else the innermost selected
-     * frame, unless other threads were seen running its method lately, whose code arming would deoptimise and whose
-     * loops would pay the test (the innermost method is often the tightest loop, and its caller is reached as soon as
-     * it returns); then the innermost of the others, and if all are shared, the outermost (the outer loops, passed
-     * least often). If the kill has not landed by the next sample, every selected method on the stack is armed.
-     * Frames of code from before their class was instrumented are only ever armed on their own: the innermost frame
-     * is then the one.
-     */
-    static StackTraceElement firstToArm(StackTraceElement[] frames, Set<String> onDemand, long now) {
-        StackTraceElement innermost = null;
-        StackTraceElement unshared = null;
-        StackTraceElement outermost = null;
-        StackTraceElement outermostArmed = null;
-        for (StackTraceElement frame : frames) {
-            String className = frame.getClassName();
-            if (!InstrumentedClasses.contains(className)) {
-                continue;
-            }
-            if (Diagnosis.predatesAttach(frame) || onDemand.contains(className)) {
-                if (innermost == null) {
-                    return frame;
-                }
-                continue;
-            }
-            List<MethodSwitch> switches = SwitchRegistry.forFrame(frame);
-            if (innermost == null) {
-                innermost = frame;
-            }
-            boolean armed = !switches.isEmpty();
-            boolean shared = false;
-            for (MethodSwitch s : switches) {
-                armed &= s.isArmedNow();
-                shared |= s.isShared(now);
-            }
-            if (armed) {
-                outermostArmed = frame;
-            }
-            if (unshared == null && !shared) {
-                unshared = frame;
-            }
-            outermost = frame;
-        }
-        return outermostArmed != null ? outermostArmed : unshared != null ? unshared : outermost != null ? outermost : innermost;
     }
 
     /**
@@ -450,28 +385,6 @@ public final class SwitchArmer implements Runnable {
                 request.obstacle(closed);
             }
         }
-    }
-
-    /**
-     * The work a kill is aimed at: the outermost frame of a selected class; with none, the innermost frame of a class
-     * instrumented on demand (by this kill or an earlier one), what the thread runs now, not the outermost (a pool's
-     * loop, whose next task is other work).
-     */
-    private static StackTraceElement aimFor(StackTraceElement[] frames) {
-        StackTraceElement outermostSelected = null;
-        StackTraceElement innermostOnDemand = null;
-        for (StackTraceElement f : frames) {
-            String c = f.getClassName();
-            if (!InstrumentedClasses.contains(c)) {
-                continue;
-            }
-            if (!InstrumentedClasses.wasInstrumentedOnDemand(c)) {
-                outermostSelected = f;
-            } else if (innermostOnDemand == null) {
-                innermostOnDemand = f;
-            }
-        }
-        return outermostSelected != null ? outermostSelected : innermostOnDemand;
     }
 
     private static void addNew(KillRequest request, Set<MethodSwitch> newlyArmed, List<MethodSwitch> candidates) {

@@ -45,19 +45,19 @@ class FirstToArmTest {
         MethodSwitch loop = SwitchRegistry.forMethod(Outer.class, "loop");
         MethodSwitch run = SwitchRegistry.forMethod(Outer.class, "run");
         try {
-            assertEquals(SUM, SwitchArmer.firstToArm(STACK, Set.of(), 10 * MS));
+            assertEquals(SUM, WhatToArm.firstToArm(STACK, Set.of(), 10 * MS));
 
             shared(sum, 10 * MS);
-            assertEquals(LOOP, SwitchArmer.firstToArm(STACK, Set.of(), 20 * MS), "its caller, if others run it");
+            assertEquals(LOOP, WhatToArm.firstToArm(STACK, Set.of(), 20 * MS), "its caller, if others run it");
 
             shared(loop, 20 * MS);
             shared(run, 20 * MS);
-            assertEquals(RUN, SwitchArmer.firstToArm(STACK, Set.of(), 30 * MS), "the outermost, if others run them all");
+            assertEquals(RUN, WhatToArm.firstToArm(STACK, Set.of(), 30 * MS), "the outermost, if others run them all");
 
             loop.arm(40 * MS);
-            assertEquals(LOOP, SwitchArmer.firstToArm(STACK, Set.of(), 40 * MS), "one armed already costs nothing");
+            assertEquals(LOOP, WhatToArm.firstToArm(STACK, Set.of(), 40 * MS), "one armed already costs nothing");
             sum.arm(40 * MS);
-            assertEquals(LOOP, SwitchArmer.firstToArm(STACK, Set.of(), 40 * MS), "the outermost armed one");
+            assertEquals(LOOP, WhatToArm.firstToArm(STACK, Set.of(), 40 * MS), "the outermost armed one");
         } finally {
             for (MethodSwitch s : new MethodSwitch[] {sum, loop, run}) {
                 s.release(50 * MS);
