@@ -15,8 +15,10 @@
  * <p>How a kill travels: {@link dev.killswitch.Killswitch#kill} comes to {@link
  * dev.killswitch.runtime.delivery.KillRuntime#kill}, which records a {@link
  * dev.killswitch.runtime.delivery.KillRequest} and hands it to the {@link
- * dev.killswitch.runtime.delivery.SwitchArmer} thread; that samples the victim's stack and arms the {@link
- * dev.killswitch.runtime.registry.MethodSwitch} of each selected method on it. An armed switch makes that
+ * dev.killswitch.runtime.delivery.SwitchArmer} thread; that samples the victim's stack (its top first, {@link
+ * dev.killswitch.runtime.delivery.StackSamples}) and arms the {@link dev.killswitch.runtime.registry.MethodSwitch}
+ * of one selected method on it, the one that costs other threads least ({@link
+ * dev.killswitch.runtime.delivery.WhatToArm}), or of each, if that does not do. An armed switch makes that
  * method's kill points call {@link dev.killswitch.runtime.killpoints.KillPoint}, which does nothing in any
  * other thread; in the victim, {@link dev.killswitch.runtime.delivery.Landing} decides whether the kill lands
  * there: not while cleanup code runs ({@link dev.killswitch.runtime.registry.CleanupRegions}), in which case

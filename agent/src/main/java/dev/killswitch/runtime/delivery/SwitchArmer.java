@@ -29,8 +29,8 @@ import java.util.function.Function;
  * <p>For each pending kill it samples the victim's stack. With no selected code on it, the kill ends at
  * once and nothing is done to the thread (unless the kill was asked to wait for selected code: then it
  * only samples again, never waking the thread). Otherwise it arms the switches of the selected methods
- * on the stack (only the innermost at first if the victim is running selected code: one deoptimisation,
- * usually enough), and only then, if the victim is waiting, interrupts it once so that the wait ends.
+ * on the stack (only one at first if the victim is running selected code, the one whose arming costs other
+ * threads least, see {@link WhatToArm}: one deoptimisation at most, usually enough), and only then, if the victim is waiting, interrupts it once so that the wait ends.
  * It samples again at growing intervals until the kill is settled, then records a delivered kill as
  * unwinding and releases the switches so that other threads get their fast path back.
  */
