@@ -27,11 +27,7 @@ class DeepStacksTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void aKillTenThousandFramesDeepLandsAndEveryFinallyBlockRuns(Jdk jdk) {
-        try (ChildJvm target = start(jdk)) {
-            long id = target.ask("START deep com.acme.deep.Deep deepThenSpin", "STARTED").number("id");
-            target.awaitEvent("DEEP", Duration.ofSeconds(30));
-            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "20s");
-            assertEquals(0, kill.exit, kill + target.describe());
+        try (ChildJvm target = startAndKill(jdk, "deep", "deepThenSpin", "DEEP")) {
             assertEquals("10001", target.awaitEvent("UNWOUND", Duration.ofSeconds(20)).get("value"),
                     "every frame's finally block ran:\n" + target.describe());
             assertEquals("dev.killswitch.ThreadKilledError", target.awaitEvent("DIED").get("error"), target.describe());
@@ -41,20 +37,26 @@ class DeepStacksTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void selectedCodeUnderThousandsOfLibraryFramesIsFoundAndKilled(Jdk jdk) {
-        try (ChildJvm target = start(jdk)) {
-            long id = target.ask("START looper com.acme.deep.Deep loopOverDeepLibrary", "STARTED").number("id");
-            target.awaitEvent("RECURSING", Duration.ofSeconds(30));
-            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "20s");
-            assertEquals(0, kill.exit, "the selected loop at the bottom of the stack was found:\n" + kill + target.describe());
+        try (ChildJvm target = startAndKill(jdk, "looper", "loopOverDeepLibrary", "RECURSING")) {
             assertEquals("looper", target.awaitEvent("FINALLY", Duration.ofSeconds(20)).get("name"), target.describe());
             assertEquals("dev.killswitch.ThreadKilledError", target.awaitEvent("DIED").get("error"), target.describe());
         }
     }
 
-    private static ChildJvm start(Jdk jdk) {
+    /** Starts {@code Deep.method} on a thread, waits until it is where it stays, and kills it with the command-line tool. */
+    private static ChildJvm startAndKill(Jdk jdk, String thread, String method, String there) {
         ChildJvm target = ChildJvm.with(jdk.require()).classPath(Paths.fixtures("ondemand")).main(ControlTarget.class)
                 .jvmArgs("-Xss64m").agentArgs("include=com.acme.deep.Deep;on-demand=none").start();
-        target.awaitEvent("READY");
-        return target;
+        try {
+            target.awaitEvent("READY");
+            long id = target.ask("START " + thread + " com.acme.deep.Deep " + method, "STARTED").number("id");
+            target.awaitEvent(there, Duration.ofSeconds(30));
+            Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "20s");
+            assertEquals(0, kill.exit, "delivered (the selected code at the bottom of the stack was found):\n" + kill + target.describe());
+            return target;
+        } catch (RuntimeException | AssertionError e) {
+            target.close();
+            throw e;
+        }
     }
 }

@@ -1,7 +1,9 @@
 package dev.killswitch.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,11 +16,21 @@ final class Child {
     }
 
     static Map<String, String> result(List<String> jvmArgs, String mainClass, String... args) throws IOException, InterruptedException {
+        return result(jvmArgs, List.of(), mainClass, args);
+    }
+
+    /** @param classPath jars put on the class path after benchmarks.jar */
+    static Map<String, String> result(List<String> jvmArgs, List<Path> classPath, String mainClass, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Environment.java());
         command.addAll(jvmArgs);
         command.add("-cp");
-        command.add(Environment.benchmarksJar().toString());
+        StringBuilder cp = new StringBuilder(Environment.benchmarksJar().toString());
+        for (Path p : classPath) {
+            cp.append(File.pathSeparatorChar).append(p);
+        }
+        command.add(cp.toString());
         command.add(mainClass);
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -9,9 +9,10 @@ import java.util.Locale;
  * Runs the benchmarks and prints their figures.
  *
  * <pre>
- * java -jar benchmarks.jar [quick|full] [idle] [latency] [storm] [startup] [transform] [cli] [ondemand]
+ * java -jar benchmarks.jar [quick|full] [idle] [latency] [storm] [startup] [transform] [cli] [ondemand] [workloads]
  * </pre>
- * With no section named, runs all of them. Use the JDK to be measured to run this jar: JMH forks and
+ * With no section named, runs all of them. {@code workloads} (real libraries instrumented whole, in child JVMs), like
+ * {@code startup} and {@code transform}, needs the jars that {@code -Pbenchmark-corpus} puts beside this jar. Use the JDK to be measured to run this jar: JMH forks and
  * child JVMs use the same one.
  */
 public final class Main {
@@ -36,15 +37,16 @@ public final class Main {
                 case "transform":
                 case "cli":
                 case "ondemand":
+                case "workloads":
                     sections.add(a.toLowerCase(Locale.ROOT));
                     break;
                 default:
-                    System.err.println("usage: java -jar benchmarks.jar [quick|full] [idle] [latency] [storm] [startup] [transform] [cli] [ondemand]");
+                    System.err.println("usage: java -jar benchmarks.jar [quick|full] [idle] [latency] [storm] [startup] [transform] [cli] [ondemand] [workloads]");
                     System.exit(2);
             }
         }
         if (sections.isEmpty()) {
-            sections.addAll(List.of("transform", "startup", "cli", "latency", "ondemand", "storm", "idle"));
+            sections.addAll(List.of("transform", "startup", "cli", "latency", "ondemand", "storm", "idle", "workloads"));
         }
         PrintStream out = System.out;
         out.println("killswitch benchmarks, " + mode.name().toLowerCase(Locale.ROOT) + " mode: " + String.join(", ", sections));
@@ -70,6 +72,9 @@ public final class Main {
                     break;
                 case "ondemand":
                     OnDemandReport.run(mode, sink);
+                    break;
+                case "workloads":
+                    WorkloadReport.run(mode, sink);
                     break;
                 default:
                     TransformRate.run(mode, sink);

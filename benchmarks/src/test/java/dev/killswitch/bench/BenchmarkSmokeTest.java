@@ -33,6 +33,16 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void theWorkloadsRunAndCheckTheirOwnOutput() throws Exception {
+        // The first operation, then one timed: each checks its own result and that both give the same checksum.
+        com.acme.workloads.Workload.main(new String[] {"jackson", "0", "0"});
+        com.acme.workloads.Workload.main(new String[] {"commons-math", "0", "0"});
+        double[] r = WorkloadReport.ratio(java.util.List.of(10.0, 11.0, 9.0), java.util.List.of(20.0, 22.0, 18.0));
+        assertEquals(2.0, r[0], 1e-9);
+        assertTrue(r[1] < 2.0 && r[2] > 2.0);
+    }
+
+    @Test
     void oneIterationOfTheIdleBenchmarkRuns() throws Exception {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(IdleOverhead.class.getName())
