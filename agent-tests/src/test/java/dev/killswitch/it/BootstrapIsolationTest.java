@@ -85,8 +85,9 @@ class BootstrapIsolationTest {
         assertTrue(loaders.containsKey("dev.killswitch.instrument.killpoints.KillPointTransformer"), loaders.keySet().toString());
         assertTrue(loaders.keySet().stream().anyMatch(c -> c.startsWith("dev.killswitch.shaded.asm.")), loaders.keySet().toString());
         // The API and the whole runtime, defined when the agent starts (the boot loader cannot look up a runtime class
-        // later: none of the jar is on its search path); the rest stays hidden.
-        assertTrue(bootstrapClasses >= 5 && bootstrapClasses <= 60, "bootstrap classes: " + bootstrapClasses);
+        // later: none of the jar is on its search path); the rest stays hidden. The bytes are the real bound: the
+        // count grows with small classes of one job each.
+        assertTrue(bootstrapClasses >= 5 && bootstrapClasses <= 72, "bootstrap classes: " + bootstrapClasses);
         assertTrue(bootstrapBytes < 224 * 1024, "bootstrap bytes: " + bootstrapBytes);
         System.out.printf("%s: %d agent classes on the bootstrap loader, %d bytes%n", jdk, bootstrapClasses, bootstrapBytes);
     }
