@@ -36,20 +36,23 @@ final class WhatToArm {
     }
 
     /**
-     * The one frame whose method a kill arms first when the victim runs selected code: the outermost whose method is
-     * armed already (for another kill, or lingering after one), which costs nothing; else the innermost selected
-     * frame, unless other threads were seen running its method lately, whose code arming would deoptimise and whose
-     * loops would pay the test (the innermost method is often the tightest loop, and its caller is reached as soon as
-     * it returns); then the innermost of the others, and if all are shared, the outermost (the outer loops, passed
-     * least often). If the kill has not landed by the next sample, every selected method on the stack is armed.
-     * Frames of code from before their class was instrumented are only ever armed on their own: the innermost frame
-     * is then the one.
+     * The one frame whose method a kill arms first when the victim runs selected code. In order: the outermost whose
+     * method is armed already (for another kill, or lingering after one) and that other threads were not seen running
+     * lately, which costs nothing; the outermost selected frame if its method is armed already (other threads pay its
+     * test at most once per pass of the outer loop); the innermost selected frame whose method others were not seen
+     * running, whose arming deoptimises no one else's code (the innermost is where the victim is, so the kill lands
+     * soonest there; its caller is reached as soon as it returns); and if others run them all, the outermost (its
+     * loops are passed least often). So when kills keep coming to code that others run too, they settle on its
+     * outermost selected method and stay out of inner loops, even one armed first by an earlier kill. If the kill has
+     * not landed by the next sample, every selected method on the stack is armed. Frames of code from before their
+     * class was instrumented are only ever armed on their own: the innermost frame is then the one.
      */
     static StackTraceElement firstToArm(StackTraceElement[] frames, Set<String> onDemand, long now) {
         StackTraceElement innermost = null;
         StackTraceElement unshared = null;
         StackTraceElement outermost = null;
-        StackTraceElement outermostArmed = null;
+        boolean outermostArmed = false;
+        StackTraceElement armedUnshared = null;
         for (StackTraceElement frame : frames) {
             String className = frame.getClassName();
             if (!InstrumentedClasses.contains(className)) {
@@ -71,15 +74,22 @@ final class WhatToArm {
                 armed &= s.isArmedNow();
                 shared |= s.isShared(now);
             }
-            if (armed) {
-                outermostArmed = frame;
+            if (armed && !shared) {
+                armedUnshared = frame;
             }
             if (unshared == null && !shared) {
                 unshared = frame;
             }
             outermost = frame;
+            outermostArmed = armed;
         }
-        return outermostArmed != null ? outermostArmed : unshared != null ? unshared : outermost != null ? outermost : innermost;
+        if (armedUnshared != null) {
+            return armedUnshared;
+        }
+        if (outermostArmed) {
+            return outermost;
+        }
+        return unshared != null ? unshared : outermost != null ? outermost : innermost;
     }
 
     /**

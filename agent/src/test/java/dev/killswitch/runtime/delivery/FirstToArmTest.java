@@ -25,6 +25,9 @@ class FirstToArmTest {
     static final class Inner {
     }
 
+    static final class Solo {
+    }
+
     private static final StackTraceElement SUM = new StackTraceElement(Inner.class.getName(), "sum", "FirstToArmTest.java", 1);
     private static final StackTraceElement LOOP = new StackTraceElement(Outer.class.getName(), "loop", "FirstToArmTest.java", 2);
     private static final StackTraceElement RUN = new StackTraceElement(Outer.class.getName(), "run", "FirstToArmTest.java", 3);
@@ -34,7 +37,7 @@ class FirstToArmTest {
     @BeforeAll
     static void selectTheClasses() throws ClassNotFoundException {
         Class.forName(KillPoint.class.getName(), true, KillPoint.class.getClassLoader()); // what armed switches call
-        for (Class<?> c : new Class<?>[] {Outer.class, Inner.class}) {
+        for (Class<?> c : new Class<?>[] {Outer.class, Inner.class, Solo.class}) {
             InstrumentedClasses.register(c.getName(), false, false, new int[KillPointKind.values().length], 0);
         }
     }
@@ -54,14 +57,30 @@ class FirstToArmTest {
             shared(run, 20 * MS);
             assertEquals(RUN, WhatToArm.firstToArm(STACK, Set.of(), 30 * MS), "the outermost, if others run them all");
 
-            loop.arm(40 * MS);
-            assertEquals(LOOP, WhatToArm.firstToArm(STACK, Set.of(), 40 * MS), "one armed already costs nothing");
             sum.arm(40 * MS);
-            assertEquals(LOOP, WhatToArm.firstToArm(STACK, Set.of(), 40 * MS), "the outermost armed one");
+            assertEquals(RUN, WhatToArm.firstToArm(STACK, Set.of(), 40 * MS),
+                    "not an inner method others run, even armed already: it would stay armed, at the cost of their inner loop");
+            run.arm(40 * MS);
+            assertEquals(RUN, WhatToArm.firstToArm(STACK, Set.of(), 40 * MS), "the outermost, armed already: no new cost");
         } finally {
             for (MethodSwitch s : new MethodSwitch[] {sum, loop, run}) {
                 s.release(50 * MS);
+                s.release(50 * MS);
             }
+        }
+    }
+
+    @Test
+    void aMethodArmedAlreadyThatNoOtherThreadRunsCostsNothing() {
+        StackTraceElement work = new StackTraceElement(Solo.class.getName(), "work", "FirstToArmTest.java", 5);
+        StackTraceElement main = new StackTraceElement(Solo.class.getName(), "main", "FirstToArmTest.java", 6);
+        MethodSwitch armed = SwitchRegistry.forMethod(Solo.class, "main");
+        try {
+            armed.arm(60 * MS);
+            assertEquals(main, WhatToArm.firstToArm(new StackTraceElement[] {work, main}, Set.of(), 60 * MS),
+                    "rather than deoptimise the innermost");
+        } finally {
+            armed.release(70 * MS);
         }
     }
 
