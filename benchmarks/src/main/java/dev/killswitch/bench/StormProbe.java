@@ -57,6 +57,11 @@ public final class StormProbe {
             if (startCount < 0 && System.nanoTime() >= warmupEnd) {
                 startCount = bystander.count;
             }
+            while (p.count == 0 && victim.isAlive()) {
+                // A victim not yet in selected code would not be killed (nothing is done to a thread that runs
+                // none), and would then spin on beside the bystander: end each victim once it runs its loop.
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+            }
             if (kill) {
                 Killswitch.kill(victim, "storm").awaitDelivery(Duration.ofSeconds(5));
             } else {
