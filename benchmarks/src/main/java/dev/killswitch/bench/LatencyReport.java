@@ -43,5 +43,15 @@ final class LatencyReport {
             out.println(String.format(Locale.ROOT, "%-32s %-11s %-62s %4s %8s %8s %8s %8s %10s", c[2], c[1], c[3], r.get("n"),
                     r.get("p50"), r.get("p90"), r.get("p99"), r.get("max"), r.get("requestUs")));
         }
+        out.println();
+        out.println("The floor under an isolated kill, without the agent (ms): the two JVM operations it needs, done the same way on a"
+                + " thread spinning in a C2-compiled loop (a 64-frame sample, then a MutableCallSite.setTarget that deoptimises the"
+                + " loop), and from the start of the sample to the thread's first call of the new target");
+        out.println(String.format(Locale.ROOT, "%-20s %4s %10s %10s %10s %10s", "JVM flags", "n", "sample p50", "deopt p50", "p50", "p99"));
+        for (String gc : new String[] {"-XX:+UseG1GC", "-XX:+UseParallelGC", "-XX:+UseSerialGC"}) {
+            Map<String, String> r = Child.result(List.of(gc), FloorProbe.class.getName(), Integer.toString(mode.latencyTrials));
+            out.println(String.format(Locale.ROOT, "%-20s %4s %10s %10s %10s %10s", gc, r.get("n"), r.get("sample"), r.get("deopt"),
+                    r.get("p50"), r.get("p99")));
+        }
     }
 }

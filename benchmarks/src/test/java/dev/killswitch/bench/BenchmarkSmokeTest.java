@@ -43,6 +43,13 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void theLatencyFloorProbeDeoptimisesItsSpinner() throws Throwable {
+        // It throws if the spinner never meets the new target: the setTarget must reach compiled code.
+        String line = FloorProbe.measure(1);
+        assertTrue(line.matches("RESULT\tn=1\tsample=\\d+\\.\\d{3}\tdeopt=\\d+\\.\\d{3}\tp50=\\d+\\.\\d{3}\tp99=\\d+\\.\\d{3}"), line);
+    }
+
+    @Test
     void oneIterationOfTheIdleBenchmarkRuns() throws Exception {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(IdleOverhead.class.getName())
