@@ -103,7 +103,7 @@ public final class BlockingIo {
         }
     }
 
-    /** What the arming thread calls to end the waits here that ignore interrupts (see {@code SwitchArmer.waitCloser}). */
+    /** What the arming thread calls to end the waits here that ignore interrupts (see {@code SwitchArmer.closeWaitsWith}). */
     public static final class WaitCloser implements Function<Thread, String> {
         @Override
         public String apply(Thread victim) {

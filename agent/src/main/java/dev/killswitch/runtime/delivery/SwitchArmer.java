@@ -6,7 +6,6 @@ import dev.killswitch.runtime.AgentOnly;
 import dev.killswitch.runtime.diagnosis.Diagnosis;
 import dev.killswitch.runtime.diagnosis.MonitorOwners;
 import dev.killswitch.runtime.ondemand.OnDemand;
-import dev.killswitch.runtime.registry.CleanupRegions;
 import dev.killswitch.runtime.registry.InstrumentedClasses;
 import dev.killswitch.runtime.registry.MethodSwitch;
 import dev.killswitch.runtime.registry.SwitchRegistry;
@@ -30,7 +29,7 @@ import java.util.function.Function;
  * once and nothing is done to the thread (unless the kill was asked to wait for selected code: then it
  * only samples again, never waking the thread). Otherwise it arms the switches of the selected methods
  * on the stack (only one at first if the victim is running selected code, the one whose arming costs other
- * threads least, see {@link WhatToArm}: one deoptimisation at most, usually enough), and only then, if the victim is waiting, interrupts it once so that the wait ends.
+ * threads least, see {@link WhatToArm}: one deoptimisation at most, usually enough), and only then, if the victim is waiting, ends its wait ({@link WaitEnder}).
  * It samples again at growing intervals until the kill is settled, then records a delivered kill as
  * unwinding and releases the switches so that other threads get their fast path back.
  */
@@ -53,8 +52,6 @@ public final class SwitchArmer implements Runnable {
     private static volatile Thread thread;
     /** interrupt-kills=true: what turns the interrupts it noted into requests; null otherwise. */
     private static volatile Runnable interruptDecider;
-    /** What ends the waits that ignore interrupts (a socket read, an accept); null if none. */
-    private static volatile Function<Thread, String> waitCloser;
 
     private final List<KillRequest> active = new ArrayList<>();
     /** Released switches kept armed for a while (see {@link MethodSwitch}). */
@@ -92,7 +89,7 @@ public final class SwitchArmer implements Runnable {
      */
     public static void closeWaitsWith(Function<Thread, String> closer) {
         AgentOnly.check(AgentOnly.CALLER.getCallerClass(), "change how the waits of victims end");
-        waitCloser = closer;
+        WaitEnder.closeWaitsWith(closer);
     }
 
     public static boolean isDelivererThread(Thread t) {
@@ -222,7 +219,7 @@ public final class SwitchArmer implements Runnable {
         if (frames.length > 0 && request.mayInstrumentOnDemand && request.status() == KillStatus.PENDING) {
             // Code without kill points on top: give its classes kill points, where on-demand allows it. If the top frame
             // stays one of old code, its callees were inlined where no sample sees them: widen once, to its library.
-            boolean widen = !request.widened && request.samples >= WIDEN_AFTER_SAMPLES && !isWaiting(victim, frames)
+            boolean widen = !request.widened && request.samples >= WIDEN_AFTER_SAMPLES && !WaitEnder.isWaiting(victim, frames)
                     && Diagnosis.predatesAttach(frames[0]);
             request.widened |= widen;
             int instrumented = OnDemand.innermostInstrumented(frames);
@@ -289,7 +286,7 @@ public final class SwitchArmer implements Runnable {
                 }
             }
         }
-        if (frames[0] != innermost && !atKillPoint && !isWaiting(victim, frames)) {
+        if (frames[0] != innermost && !atKillPoint && !WaitEnder.isWaiting(victim, frames)) {
             // Running code without kill points called by selected code, which may be calling back into it: a lambda
             // or closure of the selected class, too short to be seen on the stack. Arm that class and its nested ones.
             addNew(request, newlyArmed, SwitchRegistry.forClass(innermost.getClassName(), true));
@@ -313,8 +310,8 @@ public final class SwitchArmer implements Runnable {
                     + " frames), arming " + newlyArmed + " took " + ThreadLabels.micros(armed - sampled)
                     + "; " + ThreadLabels.millis(armed - request.requestedNanos()) + " since the request");
         }
-        if (request.status() == KillStatus.PENDING && isWaiting(victim, frames)) {
-            wake(request, victim);
+        if (request.status() == KillStatus.PENDING && WaitEnder.isWaiting(victim, frames)) {
+            WaitEnder.wake(request, victim);
         } else if (request.status() == KillStatus.PENDING && victim.getState() == Thread.State.BLOCKED) {
             request.obstacle(MonitorOwners.describe(victim)); // nothing can end that wait: say who holds the monitor
         }
@@ -333,7 +330,7 @@ public final class SwitchArmer implements Runnable {
         StackTraceElement top = head[0];
         Thread victim = request.thread();
         if (!InstrumentedClasses.contains(top.getClassName()) || Diagnosis.predatesAttach(top)
-                || InstrumentedClasses.wasInstrumentedOnDemand(top.getClassName()) || isWaiting(victim, head)
+                || InstrumentedClasses.wasInstrumentedOnDemand(top.getClassName()) || WaitEnder.isWaiting(victim, head)
                 || victim.getState() != Thread.State.RUNNABLE) {
             return false;
         }
@@ -349,42 +346,6 @@ public final class SwitchArmer implements Runnable {
                 + " stack), arming " + newlyArmed + " took " + ThreadLabels.micros(System.nanoTime() - sampled));
         request.nextSampleNanos = System.nanoTime() + DEEP_RESAMPLE_NANOS;
         return true;
-    }
-
-    /**
-     * Ends the wait of a victim, once its kill's switches are armed (so that the woken thread meets them):
-     * an interrupt, and for waits that ignore interrupts, closing what it waits on. Only after a fresh look at
-     * its stack, since arming may have taken a while: not if the thread left the work the kill is aimed at
-     * (the kill then ends), not while it runs cleanup code the sample can see (a source line that holds cleanup
-     * code only), nor while it may be unwinding from another kill, unless escalated; nor inside a static initialiser
-     * (unless escalated) or a class file transformer, which the wake-up would break.
-     */
-    private static void wake(KillRequest request, Thread victim) {
-        StackTraceElement[] now = StackSamples.whole(victim);
-        if (now.length == 0 || !isWaiting(victim, now)) {
-            return;
-        }
-        StackTraceElement aim = request.aimedAt;
-        if (aim != null && !Diagnosis.runs(now, aim.getClassName(), aim.getMethodName())) {
-            request.workEnded(aim);
-            return;
-        }
-        boolean escalated = request.isEscalated();
-        if (!escalated && (CleanupRegions.onCleanupLine(now) || Unwinding.mayBeUnwinding(victim, now))) {
-            return; // the wait of cleanup code is left alone; the kill lands where the cleanup ends
-        }
-        if (DelicateFrames.mustNotBeWoken(now, escalated, request.reason().startsWith(Landing.CALL_WITH_DEADLINE))) {
-            return; // a wait in a static initialiser or a transformer is left alone too; the kill lands after it
-        }
-        request.interruptThread(true);
-        Function<Thread, String> closer = waitCloser;
-        if (!request.socketClosed && closer != null) {
-            String closed = closer.apply(victim); // waits that ignore interrupts
-            if (closed != null) {
-                request.socketClosed = true;
-                request.obstacle(closed);
-            }
-        }
     }
 
     private static void addNew(KillRequest request, Set<MethodSwitch> newlyArmed, List<MethodSwitch> candidates) {
@@ -404,13 +365,6 @@ public final class SwitchArmer implements Runnable {
         if (KillRuntime.debug()) {
             System.err.println("killswitch: kill of " + ThreadLabels.label(request.thread()) + ": " + what);
         }
-    }
-
-    /** Waiting, timed waiting, or in native code (a channel read, a select): what an interrupt ends. */
-    private static boolean isWaiting(Thread t, StackTraceElement[] frames) {
-        Thread.State state = t.getState();
-        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING
-                || state == Thread.State.RUNNABLE && frames.length > 0 && frames[0].isNativeMethod();
     }
 
     private void release(KillRequest request) {
