@@ -3,7 +3,7 @@ package dev.killswitch.bench;
 /** How long to measure: quick finishes in minutes on two cores, full takes its time for tighter errors. */
 enum Mode {
     QUICK(1, 3, 5, 10, 5, 1, 10),
-    FULL(5, 5, 5, 30, 10, 3, 30);
+    FULL(5, 5, 5, 30, 10, 8, 30);
 
     final int forks;
     final int warmupIterations;
