@@ -150,8 +150,9 @@ class KillSafetyTest {
     void aKillNearTheStackLimitIsNeverReportedDeliveredUnlessThrownAndASynchronizedExitHandlerDoesNotLoop(Jdk jdk, String kind) {
         try (ChildJvm child = start(jdk, kind)) {
             for (String variant : new String[] {"plain", "locked"}) {
-                // The child bounds each step by 20 s and reports either way: wait for its report as long as that.
-                ChildJvm.Line f = child.send("OVERFLOW " + variant + " " + kind).awaitEvent("OVERFLOWED", Duration.ofSeconds(90));
+                // The child bounds its steps (20 s each, 90 s for the escalated kill's landing at the limit) and reports either
+                // way: wait for its report as long as that.
+                ChildJvm.Line f = child.send("OVERFLOW " + variant + " " + kind).awaitEvent("OVERFLOWED", Duration.ofSeconds(180));
                 String context = variant + ": " + f;
                 if (f.get("plainStatus").equals("DELIVERED")) {
                     assertFalse(f.flag("plainAlive") && f.get("died").equals("none"), "a kill reported delivered was thrown: " + context);
