@@ -83,7 +83,7 @@ public final class FloorProbe {
         deopts.sort(null);
         totals.sort(null);
         return String.format(Locale.ROOT, "RESULT\tn=%d\tsample=%.3f\tdeopt=%.3f\tp50=%.3f\tp99=%.3f",
-                totals.size(), pct(samples, 50), pct(deopts, 50), pct(totals, 50), pct(totals, 99));
+                totals.size(), Percentiles.of(samples, 50), Percentiles.of(deopts, 50), Percentiles.of(totals, 50), Percentiles.of(totals, 99));
     }
 
     private static void spin() throws Throwable {
@@ -95,11 +95,6 @@ public final class FloorProbe {
                 sink = sum;
             }
         }
-    }
-
-    /** Nearest rank: this probe loads no agent class, so not {@code LatencyProbe.pct}. */
-    private static double pct(List<Double> sorted, int p) {
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)));
     }
 
     /** The armed target: it ends the spinner that meets it, as an armed kill point ends its victim. */

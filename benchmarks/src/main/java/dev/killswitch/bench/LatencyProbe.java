@@ -65,8 +65,8 @@ public final class LatencyProbe {
         latencies.sort(null);
         requestMicros.sort(null);
         System.out.println(String.format(Locale.ROOT, "RESULT\tcase=%s\tn=%d\tp50=%.3f\tp90=%.3f\tp99=%.3f\tmax=%.3f\trequestUs=%.1f",
-                kase, latencies.size(), pct(latencies, 50), pct(latencies, 90), pct(latencies, 99), latencies.get(latencies.size() - 1),
-                pct(requestMicros, 50)));
+                kase, latencies.size(), Percentiles.of(latencies, 50), Percentiles.of(latencies, 90), Percentiles.of(latencies, 99), latencies.get(latencies.size() - 1),
+                Percentiles.of(requestMicros, 50)));
         System.exit(0);
     }
 
@@ -87,10 +87,5 @@ public final class LatencyProbe {
             default:
                 throw new IllegalArgumentException(kase);
         }
-    }
-
-    static double pct(List<Double> sorted, int p) {
-        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
     }
 }

@@ -45,8 +45,8 @@ final class OnDemandReport {
             classes = r.get("classes");
         }
         ms.sort(null);
-        out.println(String.format(Locale.ROOT, "%-64s %4d %8.2f %8.2f %8.2f %8.2f %8s", what, ms.size(), LatencyProbe.pct(ms, 50),
-                LatencyProbe.pct(ms, 90), LatencyProbe.pct(ms, 99), ms.get(ms.size() - 1), classes));
+        out.println(String.format(Locale.ROOT, "%-64s %4d %8.2f %8.2f %8.2f %8.2f %8s", what, ms.size(), Percentiles.of(ms, 50),
+                Percentiles.of(ms, 90), Percentiles.of(ms, 99), ms.get(ms.size() - 1), classes));
     }
 
     private static void regexIdle(Mode mode, PrintStream out) throws Exception {
