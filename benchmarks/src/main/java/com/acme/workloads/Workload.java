@@ -1,6 +1,7 @@
 package com.acme.workloads;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +16,10 @@ import javax.management.ObjectName;
  * <pre>
  * java -cp ... com.acme.workloads.Workload NAME WARMUP_SECONDS MEASURE_SECONDS [ARGS...]
  * </pre>
- * Prints {@code RESULT\tworkload=..\tops=..\tseconds=..\topsPerSec=..\tchecksum=..\tinstrumented=..}, where
- * {@code instrumented} is the agent's count of classes with kill points (its MXBean), or -1 without the agent.
+ * Prints {@code RESULT\tworkload=..\tops=..\tseconds=..\topsPerSec=..\tchecksum=..\tinstrumented=..\tprofiledCodeKb=..\tcodeKb=..},
+ * where {@code instrumented} is the agent's count of classes with kill points (its MXBean), or -1 without the agent, and
+ * the last two are the peak sizes of the JIT's code: the profiled code heap (C1's code that still counts, which the JIT
+ * replaces by C2's), or -1 if the code cache is not segmented, and all of it.
  */
 public final class Workload {
     /** One operation of a workload, returning a checksum of its output. */
@@ -66,8 +69,27 @@ public final class Workload {
         } while (elapsed < measureNanos);
 
         System.out.println(String.format(Locale.ROOT, "RESULT\tworkload=%s\twarmups=%d\tops=%d\tseconds=%.3f\topsPerSec=%.4f"
-                        + "\tchecksum=%016x\tinstrumented=%d", name, warmups, ops, elapsed / 1e9, ops / (elapsed / 1e9), expected,
-                instrumentedClasses(server)));
+                        + "\tchecksum=%016x\tinstrumented=%d\tprofiledCodeKb=%d\tcodeKb=%d", name, warmups, ops, elapsed / 1e9,
+                ops / (elapsed / 1e9), expected, instrumentedClasses(server), codePeakKb(true), codePeakKb(false)));
+    }
+
+    /**
+     * Peak size of the JIT's code in KiB: of the profiled code heap only (-1 if there is none), or of every code heap.
+     * Kill points cost compiled code nothing once C2 has compiled it, but C1's profiled code counts their calls, and
+     * when that heap fills, the JIT throws compiled code away and compiles it again.
+     */
+    private static long codePeakKb(boolean profiledOnly) {
+        long sum = 0;
+        boolean found = false;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            String n = pool.getName();
+            boolean code = n.startsWith("CodeHeap") || n.equals("Code Cache");
+            if (code && (!profiledOnly || n.equals("CodeHeap 'profiled nmethods'"))) {
+                sum += pool.getPeakUsage().getUsed();
+                found = true;
+            }
+        }
+        return found ? sum / 1024 : -1;
     }
 
     private static void check(String name, long expected, long actual) {

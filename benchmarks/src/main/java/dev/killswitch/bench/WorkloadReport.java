@@ -35,6 +35,8 @@ final class WorkloadReport {
         final List<Double> opsPerSec = new ArrayList<>();
         final Set<String> checksums = new HashSet<>();
         final Set<Long> instrumented = new HashSet<>();
+        final List<Double> profiledCodeKb = new ArrayList<>();
+        final List<Double> codeKb = new ArrayList<>();
         long ops;
     }
 
@@ -67,6 +69,8 @@ final class WorkloadReport {
                     into.checksums.add(r.get("checksum"));
                     into.instrumented.add(Long.parseLong(r.get("instrumented")));
                     into.ops += Long.parseLong(r.get("ops"));
+                    into.profiledCodeKb.add(Double.parseDouble(r.get("profiledCodeKb")));
+                    into.codeKb.add(Double.parseDouble(r.get("codeKb")));
                     System.err.println(String.format(Locale.ROOT, "workloads: round %d/%d, %s %s: %s ops/s, %s classes instrumented",
                             round + 1, jvms, s.name(), v == 1 ? "with the agent" : "without", r.get("opsPerSec"),
                             v == 1 ? r.get("instrumented") : "no"));
@@ -107,6 +111,9 @@ final class WorkloadReport {
             out.println(String.format(Locale.ROOT, "  %s: %s; warm-up %s, then %d s timed (%d and %d operations timed in all);"
                     + " include=%s", s.name(), s.what(), warmup, s.measure(), runs[w][0].ops, runs[w][1].ops, s.include()));
             out.println("    ops/s per JVM, original " + list(runs[w][0].opsPerSec) + ", instrumented " + list(runs[w][1].opsPerSec));
+            out.println(String.format(Locale.ROOT, "    JIT code at its peak, medians: profiled (C1) code %s against %s MB, all code %s"
+                    + " against %s MB (instrumented against original)", megabytes(runs[w][1].profiledCodeKb),
+                    megabytes(runs[w][0].profiledCodeKb), megabytes(runs[w][1].codeKb), megabytes(runs[w][0].codeKb)));
         }
         out.println(String.format(Locale.ROOT, "ops/s columns are medians; instr./orig. is the ratio of the geometric means of the"
                 + " per-JVM ops/s, with a 95%% Welch t interval on their logarithms; classes = instrumented classes per JVM (the"
@@ -175,6 +182,11 @@ final class WorkloadReport {
 
     private static String number(double x) {
         return String.format(Locale.ROOT, x < 10 ? "%.3f" : x < 1000 ? "%.1f" : "%.0f", x);
+    }
+
+    private static String megabytes(List<Double> kb) {
+        double m = median(kb);
+        return m < 0 ? "(none)" : String.format(Locale.ROOT, "%.1f", m / 1024);
     }
 
     private static String list(List<Double> xs) {

@@ -35,7 +35,20 @@ class BenchmarkSmokeTest {
     @Test
     void theWorkloadsRunAndCheckTheirOwnOutput() throws Exception {
         // The first operation, then one timed: each checks its own result and that both give the same checksum.
-        com.acme.workloads.Workload.main(new String[] {"jackson", "0", "0"});
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            com.acme.workloads.Workload.main(new String[] {"jackson", "0", "0"});
+        } finally {
+            System.setOut(stdout);
+        }
+        String result = printed.toString(java.nio.charset.StandardCharsets.UTF_8).trim();
+        stdout.println(result);
+        // The JIT's code at its peak: the profiled heap (tiered, segmented code cache: the default) within all of it.
+        java.util.regex.Matcher code = java.util.regex.Pattern.compile("\tprofiledCodeKb=(\\d+)\tcodeKb=(\\d+)$").matcher(result);
+        assertTrue(code.find(), result);
+        assertTrue(Long.parseLong(code.group(1)) > 0 && Long.parseLong(code.group(1)) < Long.parseLong(code.group(2)), result);
         com.acme.workloads.Workload.main(new String[] {"commons-math", "0", "0"});
         double[] r = WorkloadReport.ratio(java.util.List.of(10.0, 11.0, 9.0), java.util.List.of(20.0, 22.0, 18.0));
         assertEquals(2.0, r[0], 1e-9);
