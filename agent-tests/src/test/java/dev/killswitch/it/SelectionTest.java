@@ -99,7 +99,7 @@ class SelectionTest {
             assertEquals(original.fields.size(), members.number("fields"), members.toString());
             child.ask("START whileLoop system platform", "STARTED");
             assertTrue(child.awaitStderr(l -> l.startsWith("killswitch: instrumented com.acme.shapes.Shapes:"))
-                    .contains("(class file 61, per-method switch, invokedynamic)"));
+                    .contains("(class file 61, per-method switch, numbered call)"));
         }
     }
 

@@ -15,12 +15,12 @@ final class DebugSummary {
         int classes = InstrumentedClasses.count();
         long sites = InstrumentedClasses.linkedSites();
         return String.format(Locale.ROOT, "killswitch: instrumented %d classes (%d back-edge, %d method-entry kill points,"
-                        + " %d blocking calls, %d catch- and finally-block exits) in %.1f ms; linked %d kill-point call sites of %d methods in %.1f ms;"
+                        + " %d blocking calls, %d catch- and finally-block exits) in %.1f ms; linked the kill points of %d methods (%d switches or call sites) in %.1f ms;"
                         + " kills requested %d, delivered %d",
                 classes, InstrumentedClasses.killPoints(KillPointKind.BACK_EDGE), InstrumentedClasses.killPoints(KillPointKind.METHOD_ENTRY),
                 InstrumentedClasses.killPoints(KillPointKind.BLOCKING_CALL),
                 InstrumentedClasses.killPoints(KillPointKind.CATCH_EXIT),
                 InstrumentedClasses.transformNanos() / 1e6,
-                sites, KillStats.linkedMethods(), InstrumentedClasses.linkNanos() / 1e6, KillStats.requested(), KillStats.delivered());
+                KillStats.linkedMethods(), sites, InstrumentedClasses.linkNanos() / 1e6, KillStats.requested(), KillStats.delivered());
     }
 }

@@ -41,7 +41,7 @@ public final class Bytecode {
     public static boolean isKillPoint(AbstractInsnNode insn) {
         if (insn instanceof MethodInsnNode) {
             MethodInsnNode m = (MethodInsnNode) insn;
-            return m.owner.equals(RUNTIME) && m.name.startsWith("poll");
+            return m.owner.equals(RUNTIME) && (m.name.startsWith("poll") || isNumbered(m));
         }
         if (insn instanceof InvokeDynamicInsnNode) {
             return ((InvokeDynamicInsnNode) insn).bsm.getOwner().equals(RUNTIME);
@@ -60,9 +60,9 @@ public final class Bytecode {
                 continue;
             }
             if (isKillPoint(insn)) {
-                if (isConditionalKillPoint(insn)) {
-                    out.subList(out.size() - 2, out.size()).clear(); // the copy of the operands, and the opcode or cases
-                }
+                // the copy of the operands and the opcode or cases of a conditional one, the number of a numbered one
+                int pushed = (isConditionalKillPoint(insn) ? 2 : 0) + (isNumbered(insn) ? 1 : 0);
+                out.subList(out.size() - pushed, out.size()).clear();
                 continue;
             }
             int operands = catchCheckOperands(insn);
@@ -78,7 +78,16 @@ public final class Bytecode {
     /** True for a kill point that acts on one path of a branch only: it takes a copy of the branch's operands. */
     public static boolean isConditionalKillPoint(AbstractInsnNode insn) {
         String desc = insn instanceof MethodInsnNode ? ((MethodInsnNode) insn).desc : ((InvokeDynamicInsnNode) insn).desc;
-        return !desc.equals("()V");
+        return !desc.equals("()V") && !(isNumbered(insn) && desc.equals("(I)V"));
+    }
+
+    /** True for the call of a numbered kill point, which comes after its method's number. */
+    public static boolean isNumbered(AbstractInsnNode insn) {
+        if (!(insn instanceof MethodInsnNode)) {
+            return false;
+        }
+        MethodInsnNode m = (MethodInsnNode) insn;
+        return m.owner.equals(RUNTIME) && (m.name.equals("at") || m.name.equals("atIf") || m.name.equals("atIfSwitch"));
     }
 
     /** For a check at a catch-block exit, the number of instructions before it that load its operands; else 0. */
@@ -140,7 +149,8 @@ public final class Bytecode {
 
     /** The opcode a conditional kill point passes (the value pushed right before its call). */
     public static int conditionalKillPointOpcode(AbstractInsnNode call) {
-        return ((org.objectweb.asm.tree.IntInsnNode) call.getPrevious()).operand;
+        AbstractInsnNode opcode = isNumbered(call) ? call.getPrevious().getPrevious() : call.getPrevious();
+        return ((org.objectweb.asm.tree.IntInsnNode) opcode).operand;
     }
 
     /**

@@ -27,10 +27,23 @@ public final class TransformingClassLoader extends ChainLoader {
     }
 
     private TransformingClassLoader(Map<String, byte[]> classes, ByteArrayOutputStream report, String... include) {
-        super("test-transforming", classes, include.length == 0 ? List.of() : List.of(new KillPointTransformer(
-                new ClassSelector(globs(include), List.of()),
-                new TransformReporter(true, new PrintStream(report, true, StandardCharsets.UTF_8)), null)));
+        this(classes, report, false, include);
+    }
+
+    private TransformingClassLoader(Map<String, byte[]> classes, ByteArrayOutputStream report, boolean withoutNumbers, String... include) {
+        super("test-transforming", classes, include.length == 0 ? List.of() : List.of(transformer(report, withoutNumbers, include)));
         this.report = report;
+    }
+
+    /** With the {@code invokedynamic} kill points that class files get once kill-point numbers run out. */
+    public static TransformingClassLoader withoutNumbers(Map<String, byte[]> classes, String... include) {
+        return new TransformingClassLoader(classes, new ByteArrayOutputStream(), true, include);
+    }
+
+    private static KillPointTransformer transformer(ByteArrayOutputStream report, boolean withoutNumbers, String... include) {
+        ClassSelector selector = new ClassSelector(globs(include), List.of());
+        TransformReporter reporter = new TransformReporter(true, new PrintStream(report, true, StandardCharsets.UTF_8));
+        return withoutNumbers ? KillPointTransformer.withoutNumbers(selector, reporter) : new KillPointTransformer(selector, reporter, null);
     }
 
     public static List<ClassGlob> globs(String... patterns) {

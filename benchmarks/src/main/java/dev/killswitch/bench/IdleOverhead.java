@@ -22,6 +22,9 @@ import java.util.function.LongSupplier;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,com.acme.kernels.CallLoop::step"})
 public class IdleOverhead {
+    /** The fork's own arguments, which arguments given to the runner replace: {@link IdleReport} adds the agent to them. */
+    static final String[] JVM_ARGS = {"-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,com.acme.kernels.CallLoop::step"};
+
     @Param({"intSum8k", "intSum1m", "conditionalLoops", "vectorAdd", "matrixMultiply", "listWalk", "callLoop", "fibonacci",
             "stringBuilding", "hashMap", "commonsMathFft", "lockUnlock", "queuePutTake", "completedJoin", "semaphore"})
     public String kernel;

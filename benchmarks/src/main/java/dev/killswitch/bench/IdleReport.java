@@ -4,7 +4,6 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
@@ -19,19 +18,32 @@ final class IdleReport {
     private IdleReport() {
     }
 
+    /**
+     * The forks of the killable variant run under the real agent, which transforms the kernels as the JVM loads them
+     * and keeps its runtime in the boot loader, where the JIT may fold the table of numbered kill points (see
+     * {@code SwitchNumbers}); the original's forks run without it. Kernel by kernel, the two variants one after the other.
+     */
     static void run(Mode mode, PrintStream out) throws RunnerException {
-        Options options = new OptionsBuilder()
-                .include(IdleOverhead.class.getName())
-                .forks(mode.forks)
-                .warmupIterations(mode.warmupIterations)
-                .warmupTime(TimeValue.seconds(1))
-                .measurementIterations(mode.iterations)
-                .measurementTime(TimeValue.seconds(1))
-                .build();
-        Collection<RunResult> results = new Runner(options).run();
         Map<String, Result<?>> scores = new HashMap<>();
-        for (RunResult r : results) {
-            scores.put(r.getParams().getParam("kernel") + "/" + r.getParams().getParam("variant"), r.getPrimaryResult());
+        for (String kernel : Kernels.ALL.keySet()) {
+            for (String variant : new String[] {"original", "killable"}) {
+                OptionsBuilder options = new OptionsBuilder();
+                options.include(IdleOverhead.class.getName())
+                        .param("kernel", kernel)
+                        .param("variant", variant)
+                        .forks(mode.forks)
+                        .warmupIterations(mode.warmupIterations)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(mode.iterations)
+                        .measurementTime(TimeValue.seconds(1));
+                if (variant.equals("killable")) {
+                    options.jvmArgsAppend(IdleOverhead.JVM_ARGS[0], IdleOverhead.JVM_ARGS[1], KernelLoader.agentArgument());
+                }
+                Collection<RunResult> results = new Runner(options.build()).run();
+                for (RunResult r : results) {
+                    scores.put(r.getParams().getParam("kernel") + "/" + r.getParams().getParam("variant"), r.getPrimaryResult());
+                }
+            }
         }
         out.println();
         out.println("Idle overhead: the same kernel as compiled and with kill points (no kill pending), " + Environment.describe());

@@ -20,6 +20,7 @@ import java.util.List;
  */
 final class KernelLoader extends ClassLoader {
     static final String[] PACKAGES = {"com.acme.kernels.", "org.apache.commons.math3."};
+    private static final String INCLUDE = "include=com.acme.kernels.**,org.apache.commons.math3.**";
 
     private final KillPointTransformer transformer;
 
@@ -32,11 +33,32 @@ final class KernelLoader extends ClassLoader {
         return new KernelLoader("original", null);
     }
 
+    /**
+     * Under the agent ({@link #agentArgument}, what the idle section gives the killable variant's forks) the agent
+     * transforms the kernels as this loader defines them, as in production. Without it they are transformed here, with
+     * the runtime on the class path, not in the boot loader: right for checking what they compute, but the JIT cannot
+     * fold numbered kill points there, so the time is not the agent's.
+     */
     static KernelLoader killable() {
+        if (underTheAgent()) {
+            return new KernelLoader("killable", null);
+        }
+        System.err.println("killable kernels transformed in this JVM, without the agent: their time is not the agent's"
+                + " (run them with -javaagent:killswitch-agent.jar=" + INCLUDE + ", as the idle section does)");
         RuntimeStart.activate(false);
         return new KernelLoader("killable", new KillPointTransformer(
                 new ClassSelector(globs("com.acme.kernels.**", "org.apache.commons.math3.**"), List.of()),
                 new TransformReporter(false, System.err), null));
+    }
+
+    /** The {@code -javaagent} argument that selects the kernels and the library they call. */
+    static String agentArgument() {
+        return "-javaagent:" + Environment.agentJar() + "=" + INCLUDE;
+    }
+
+    private static boolean underTheAgent() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .anyMatch(a -> a.startsWith("-javaagent:") && a.contains("killswitch-agent"));
     }
 
     @Override

@@ -137,6 +137,15 @@ public final class KillPointInserter {
         return instrument(classFile, false);
     }
 
+    /** The {@code invokedynamic} kill points that class files from Java 7 on get once numbers run out, for their tests. */
+    static KillPointInserter withoutNumbers() {
+        KillPointInserter inserter = new KillPointInserter();
+        inserter.numbered = false;
+        return inserter;
+    }
+
+    private boolean numbered = true;
+
     /**
      * @param readReplaced true at a retransformation of code that was not this agent's: what that code tells a kill below
      *        the frames that keep running it is read in the same pass ({@link Result#replacedCode()})
@@ -155,6 +164,9 @@ public final class KillPointInserter {
         boolean[] handlers = MethodsWithHandlers.of(reader);
         int[][] offsets = readReplaced ? CodeOffsets.of(reader) : null;
         PollStyle style = PollStyle.forClassFileVersion(major);
+        if (style == PollStyle.NUMBERED && !numbered) {
+            style = PollStyle.INVOKE_DYNAMIC;
+        }
         Set<String> skip = new HashSet<>();
         List<String> skipped = new ArrayList<>();
         for (;;) {
@@ -208,6 +220,8 @@ public final class KillPointInserter {
         private final int[][] offsets;
         private final Map<String, int[][]> replaced;
         private String owner;
+        /** By method name: a method's overloads share its switch, as stack frames tell no descriptor. */
+        private final Map<String, PollStyle.MethodPoll> polls = new HashMap<>();
         private int methodIndex;
         boolean namesSource;
 
@@ -246,7 +260,8 @@ public final class KillPointInserter {
             if (next == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || skip.contains(name + descriptor)) {
                 return next;
             }
-            MethodVisitor killPoints = new KillPointMethodVisitor(next, style.bind(name), !"<clinit>".equals(name), counts);
+            MethodVisitor killPoints = new KillPointMethodVisitor(next, polls.computeIfAbsent(name, n -> style.bind(owner, n)),
+                    !"<clinit>".equals(name), counts);
             if (!handlers) {
                 return killPoints;
             }

@@ -48,6 +48,8 @@ final class KillPointMethodVisitor extends MethodVisitor {
     /** Ends of the self-protected code being visited now: no kill point goes there. */
     private int selfProtected;
     private boolean conditional;
+    /** Whether any kill point was inserted: a numbered one pushes its number too ({@code MethodPoll.extraStack}). */
+    private boolean emitted;
     /** True while the last thing emitted is a kill point: a second one right after it adds nothing. */
     private boolean justPolled;
     private Label entry;
@@ -122,6 +124,7 @@ final class KillPointMethodVisitor extends MethodVisitor {
                 // Only on the path that goes back: leaving the loop (a successful tryLock, say) is never a kill point.
                 super.visitInsn(ConditionalJumps.copyOperands(opcode));
                 poll.emitIf(mv, opcode);
+                emitted = true;
                 counts[KillPointKind.BACK_EDGE.ordinal()]++;
                 conditional = true;
             }
@@ -213,7 +216,7 @@ final class KillPointMethodVisitor extends MethodVisitor {
 
     @Override
     public void visitMaxs(int maxStack, int maxLocals) {
-        super.visitMaxs(conditional ? maxStack + EXTRA_STACK : maxStack, maxLocals);
+        super.visitMaxs(maxStack + (conditional ? EXTRA_STACK : 0) + (emitted ? poll.extraStack() : 0), maxLocals);
     }
 
     /** A switch with cases that go back gets a kill point that acts on those cases only. */
@@ -232,6 +235,7 @@ final class KillPointMethodVisitor extends MethodVisitor {
         } else if (canEmit()) {
             super.visitInsn(Opcodes.DUP);
             poll.emitIfSwitch(mv, spec);
+            emitted = true;
             counts[KillPointKind.BACK_EDGE.ordinal()]++;
             conditional = true;
         }
@@ -246,6 +250,7 @@ final class KillPointMethodVisitor extends MethodVisitor {
             return;
         }
         poll.emit(mv);
+        emitted = true;
         counts[kind.ordinal()]++;
         justPolled = true;
     }

@@ -17,7 +17,7 @@ import java.lang.instrument.Instrumentation;
  */
 public final class KillPointTransformer extends AgentTransformer {
     private final ClassSelector selector;
-    private final KillPointInserter inserter = new KillPointInserter();
+    private final KillPointInserter inserter;
     private final TransformReporter reporter;
     private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
     private final OnDemandClasses onDemand;
@@ -33,7 +33,18 @@ public final class KillPointTransformer extends AgentTransformer {
     /** @param onDemand the classes kills asked for, beyond those selected */
     public KillPointTransformer(ClassSelector selector, TransformReporter reporter, Instrumentation instrumentation,
                                 OnDemandClasses onDemand) {
+        this(selector, reporter, instrumentation, onDemand, new KillPointInserter());
+    }
+
+    /** With the {@code invokedynamic} kill points that class files get once numbers run out, for their tests. */
+    public static KillPointTransformer withoutNumbers(ClassSelector selector, TransformReporter reporter) {
+        return new KillPointTransformer(selector, reporter, null, new OnDemandClasses(), KillPointInserter.withoutNumbers());
+    }
+
+    private KillPointTransformer(ClassSelector selector, TransformReporter reporter, Instrumentation instrumentation,
+                                 OnDemandClasses onDemand, KillPointInserter inserter) {
         super(instrumentation);
+        this.inserter = inserter;
         this.selector = selector;
         this.reporter = reporter;
         this.onDemand = onDemand;

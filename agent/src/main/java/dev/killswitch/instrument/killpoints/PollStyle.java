@@ -2,6 +2,7 @@ package dev.killswitch.instrument.killpoints;
 
 import dev.killswitch.instrument.flow.ConditionalJumps;
 import dev.killswitch.runtime.killpoints.KillPoint;
+import dev.killswitch.runtime.registry.SwitchNumbers;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -12,23 +13,35 @@ import org.objectweb.asm.Type;
  * leaves the operand stack as it found it, so it can go anywhere, including between a conditional
  * jump's operands and the jump.
  *
- * <p>Why {@code invokedynamic}: bound to a {@code MutableCallSite} whose target is empty, it compiles to
- * nothing in C2 and is inlined by C1 too (1.03x on a recursive micro-kernel), where an
- * {@code invokeExact} on a constant method handle is not (6x in C1, 12x in profiled C1, 16x in the
- * interpreter). The bootstrap takes no static arguments, the JDK's fast linking path.
+ * <p>Why {@code invokedynamic} in the fallback: bound to a {@code MutableCallSite} whose target is empty, it compiles
+ * to nothing in C2 and is inlined by C1 too (1.03x on a recursive micro-kernel), where an {@code invokeExact} on a
+ * constant method handle is not (6x in C1, 12x in profiled C1, 16x in the interpreter); but C1's profiling tier
+ * counts every method of the chain it inlines, about 650 bytes of code a kill point, which the numbered form
+ * avoids. The bootstrap takes no static arguments, the JDK's fast linking path.
  */
 public enum PollStyle {
-    /** Java 7+ (class file 51+): {@code invokedynamic}, all sites of a method bound to that method's switch. */
+    /**
+     * Java 7+ (class file 51+): the method's number and a static call (see {@code SwitchNumbers}: C1 compiles a call, not
+     * a chain of method handles with counters), or {@code invokedynamic} once numbers run out.
+     */
+    NUMBERED("per-method switch, numbered call") {
+        @Override
+        MethodPoll bind(String owner, String methodName) {
+            int number = SwitchNumbers.number(owner.replace('/', '.'), methodName);
+            return number >= 0 ? new NumberedPoll(number) : INVOKE_DYNAMIC.bind(owner, methodName);
+        }
+    },
+    /** {@code invokedynamic}, all sites of a method bound to that method's switch. */
     INVOKE_DYNAMIC("per-method switch, invokedynamic") {
         @Override
-        MethodPoll bind(String methodName) {
+        MethodPoll bind(String owner, String methodName) {
             return new IndyPoll(siteName(methodName));
         }
     },
     /** Older class files, which have no invokedynamic: a static call behind one switch shared by all of them. */
     STATIC_CALL("shared switch, invokestatic") {
         @Override
-        MethodPoll bind(String methodName) {
+        MethodPoll bind(String owner, String methodName) {
             return StaticPoll.INSTANCE;
         }
     };
@@ -45,7 +58,7 @@ public enum PollStyle {
     }
 
     static PollStyle forClassFileVersion(int major) {
-        return major >= Opcodes.V1_7 ? INVOKE_DYNAMIC : STATIC_CALL;
+        return major >= Opcodes.V1_7 ? NUMBERED : STATIC_CALL;
     }
 
     /**
@@ -62,7 +75,8 @@ public enum PollStyle {
         return methodName;
     }
 
-    abstract MethodPoll bind(String methodName);
+    /** The kill points of the methods named {@code methodName} in class {@code owner} (internal name), in one transformation. */
+    abstract MethodPoll bind(String owner, String methodName);
 
     String description() {
         return description;
@@ -82,6 +96,11 @@ public enum PollStyle {
 
         /** After a copy of a switch's key: acts only for the keys {@code spec} lists (see ConditionalJumps.switchSpec). */
         void emitIfSwitch(MethodVisitor mv, String spec);
+
+        /** Operand-stack slots every kill point of this form needs beyond a conditional one's copies and opcode. */
+        default int extraStack() {
+            return 0;
+        }
     }
 
     static String conditionalDescriptor(int opcode) {
@@ -112,6 +131,43 @@ public enum PollStyle {
         public void emitIfSwitch(MethodVisitor mv, String spec) {
             mv.visitLdcInsn(spec);
             mv.visitInvokeDynamicInsn(siteName, SWITCH_DESCRIPTOR, BOOTSTRAP);
+        }
+    }
+
+    private static final class NumberedPoll implements MethodPoll {
+        private final int number;
+
+        NumberedPoll(int number) {
+            this.number = number;
+        }
+
+        @Override
+        public int extraStack() {
+            return 1; // the number
+        }
+
+        @Override
+        public void emit(MethodVisitor mv) {
+            mv.visitLdcInsn(number);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "at", "(I)V", false);
+        }
+
+        @Override
+        public void emitIf(MethodVisitor mv, int opcode) {
+            mv.visitIntInsn(Opcodes.SIPUSH, opcode);
+            mv.visitLdcInsn(number);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "atIf", numberedDescriptor(conditionalDescriptor(opcode)), false);
+        }
+
+        @Override
+        public void emitIfSwitch(MethodVisitor mv, String spec) {
+            mv.visitLdcInsn(spec);
+            mv.visitLdcInsn(number);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "atIfSwitch", numberedDescriptor(SWITCH_DESCRIPTOR), false);
+        }
+
+        private static String numberedDescriptor(String descriptor) {
+            return descriptor.replace(")V", "I)V");
         }
     }
 

@@ -6,6 +6,7 @@ import dev.killswitch.runtime.delivery.PendingKills;
 import dev.killswitch.runtime.delivery.Unwinding;
 import dev.killswitch.runtime.registry.InstrumentedClasses;
 import dev.killswitch.runtime.registry.MethodSwitch;
+import dev.killswitch.runtime.registry.SwitchNumbers;
 import dev.killswitch.runtime.registry.SwitchRegistry;
 
 import java.lang.invoke.CallSite;
@@ -17,8 +18,9 @@ import java.lang.invoke.MethodType;
 /**
  * What instrumented code calls. Each kill point is one of:
  * <ul>
- *   <li>class files from Java 7 on: {@code invokedynamic}, named after its method and bootstrapped by
- *       {@link #methodSite}, which binds every site of a method to that method's switch;
+ *   <li>class files from Java 7 on: its method's number and {@code invokestatic} {@link #at} (see
+ *       {@link SwitchNumbers} for why), or, once numbers run out, {@code invokedynamic}, named after its method and
+ *       bootstrapped by {@link #methodSite}, which binds every site of a method to that method's switch;
  *   <li>older class files, which have no invokedynamic: {@code invokestatic} {@link #poll()}.
  * </ul>
  * Before a conditional backward jump, the kill point also takes a copy of the jump's operands and its
@@ -62,6 +64,69 @@ public final class KillPoint {
             return new ConstantCallSite(MethodHandles.empty(type));
         } finally {
             InstrumentedClasses.linked(System.nanoTime() - start);
+        }
+    }
+
+    // Numbered kill points (see SwitchNumbers). Each is small enough for C2 to inline wherever it is called (35 bytes
+    // of bytecode, MaxInlineSize), where it folds to nothing, and declares locals it does not use so that C1 does not
+    // inline it (C1 inlines no method whose stack and locals, beyond its parameters, exceed 10 slots): C1 compiles a
+    // call instead of the chain of method handles, each with its counters. KillPointInserterTest checks both. Idle,
+    // the call reads the switch and returns; armed, it calls what the switch calls (KillPoint.check and checkIf).
+
+    /** A numbered kill point: {@code number} is its method's, given out when its class was transformed. */
+    @SuppressWarnings("unused")
+    public static void at(int number) throws Throwable {
+        MethodHandle armed = SwitchNumbers.of(number).armedTarget();
+        long c1 = 0, c2 = 0, c3 = 0, c4 = 0; // see above: slots that keep C1 from inlining
+        if (armed != null) {
+            armed.invokeExact();
+        }
+    }
+
+    /** A numbered kill point before a conditional backward jump: acts only if the jump {@code opcode} goes back. */
+    @SuppressWarnings("unused")
+    public static void atIf(int value, int opcode, int number) throws Throwable {
+        MethodHandle armed = SwitchNumbers.of(number).armedTarget(0);
+        long c1 = 0, c2 = 0, c3 = 0, c4 = 0;
+        if (armed != null) {
+            armed.invokeExact(value, opcode);
+        }
+    }
+
+    @SuppressWarnings("unused")
+    public static void atIf(int left, int right, int opcode, int number) throws Throwable {
+        MethodHandle armed = SwitchNumbers.of(number).armedTarget(1);
+        long c1 = 0, c2 = 0, c3 = 0;
+        if (armed != null) {
+            armed.invokeExact(left, right, opcode);
+        }
+    }
+
+    @SuppressWarnings("unused")
+    public static void atIf(Object value, int opcode, int number) throws Throwable {
+        MethodHandle armed = SwitchNumbers.of(number).armedTarget(2);
+        long c1 = 0, c2 = 0, c3 = 0, c4 = 0;
+        if (armed != null) {
+            armed.invokeExact(value, opcode);
+        }
+    }
+
+    @SuppressWarnings("unused")
+    public static void atIf(Object left, Object right, int opcode, int number) throws Throwable {
+        MethodHandle armed = SwitchNumbers.of(number).armedTarget(3);
+        long c1 = 0, c2 = 0, c3 = 0;
+        if (armed != null) {
+            armed.invokeExact(left, right, opcode);
+        }
+    }
+
+    /** A numbered kill point before a switch some of whose cases go back: only for those cases. */
+    @SuppressWarnings("unused")
+    public static void atIfSwitch(int key, String backCases, int number) throws Throwable {
+        MethodHandle armed = SwitchNumbers.of(number).armedTarget(4);
+        long c1 = 0, c2 = 0, c3 = 0, c4 = 0;
+        if (armed != null) {
+            armed.invokeExact(key, backCases);
         }
     }
 

@@ -126,7 +126,7 @@ public final class InstrumentedClasses {
         LINK_NANOS.add(nanos);
     }
 
-    /** Kill-point call sites linked so far (each links once, the first time it runs). */
+    /** Kill-point call sites and numbered switches linked so far (each links once, the first time one of its kill points runs). */
     public static long linkedSites() {
         return LINKED_SITES.sum();
     }

@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +36,7 @@ public final class MethodSwitch {
             MethodType.methodType(void.class, Object.class, int.class),
             MethodType.methodType(void.class, Object.class, Object.class, int.class),
             MethodType.methodType(void.class, int.class, String.class)};
+    @JitConstant
     private static final MethodHandle[] CONDITIONAL_IDLE = new MethodHandle[CONDITIONAL_TYPES.length];
     /** What an armed switch calls, given by the kill points' room: it takes the switch. */
     private static volatile MethodHandle check;
@@ -57,11 +59,14 @@ public final class MethodSwitch {
 
     final String className;
     final String methodName;
+    /** The plain kill points' call site; {@link JitConstant}, so that C2 folds it in numbered kill points. */
+    @JitConstant
     public final MutableCallSite site = new MutableCallSite(IDLE);
     public final MethodHandle invoker = site.dynamicInvoker();
     /** What the plain site calls while armed; made at the first arming. */
     private MethodHandle armedTarget;
     /** The call sites of conditional kill points by operand shape, made when a method first links one. */
+    @JitConstant
     private final MutableCallSite[] conditional = new MutableCallSite[CONDITIONAL_TYPES.length];
     private final MethodHandle[] conditionalArmed = new MethodHandle[CONDITIONAL_TYPES.length];
 
@@ -120,16 +125,41 @@ public final class MethodSwitch {
         }
         for (int i = 0; i < CONDITIONAL_TYPES.length; i++) {
             if (CONDITIONAL_TYPES[i].equals(type)) {
-                synchronized (this) { // against arm and disarm: a site made while armed starts armed
-                    if (conditional[i] == null) {
-                        conditionalArmed[i] = MethodHandles.insertArguments(loaded(conditionalChecks)[i], 0, this);
-                        conditional[i] = new MutableCallSite(armed ? conditionalArmed[i] : CONDITIONAL_IDLE[i]);
-                    }
-                    return conditional[i];
-                }
+                return conditionalSite(i);
             }
         }
         throw new IllegalArgumentException("not a kill-point type: " + type);
+    }
+
+    /**
+     * For a numbered kill point: what the plain site calls while armed, or null while it is idle. Comparing saves C1's
+     * code a call of the empty target; C2 folds the site's target, and so the comparison, as it folds the call.
+     */
+    public MethodHandle armedTarget() {
+        MethodHandle t = site.getTarget();
+        return t == IDLE ? null : t;
+    }
+
+    /** The same for the conditional site of shape {@code shape}. */
+    public MethodHandle armedTarget(int shape) {
+        MethodHandle t = conditionalSite(shape).getTarget();
+        return t == CONDITIONAL_IDLE[shape] ? null : t;
+    }
+
+    /** The call site of the conditional kill points of shape {@code shape}, an index into {@link #CONDITIONAL_TYPES}. */
+    public MutableCallSite conditionalSite(int shape) {
+        MutableCallSite made = conditional[shape];
+        return made != null ? made : makeConditionalSite(shape);
+    }
+
+    private synchronized MutableCallSite makeConditionalSite(int shape) { // against arm and disarm: a site made while armed starts armed
+        if (conditional[shape] == null) {
+            conditionalArmed[shape] = MethodHandles.insertArguments(loaded(conditionalChecks)[shape], 0, this);
+            MutableCallSite made = new MutableCallSite(armed ? conditionalArmed[shape] : CONDITIONAL_IDLE[shape]);
+            VarHandle.storeStoreFence(); // read without the lock: the site is whole before it can be seen
+            conditional[shape] = made;
+        }
+        return conditional[shape];
     }
 
     /** Called at an armed kill point by a thread that has no kill pending. */

@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Finds the {@link MethodSwitch} of a method: by class and method when a kill point is linked, and by
- * stack frame (class name and method name) when a kill is armed. Holds no strong reference to any
- * class, so instrumented classes can still be unloaded.
+ * Finds the {@link MethodSwitch} of a method: by class and method when a kill point is linked (or by number,
+ * {@link SwitchNumbers}), and by stack frame (class name and method name) when a kill is armed. Holds no strong
+ * reference to any class, so instrumented classes can still be unloaded.
  */
 public final class SwitchRegistry {
 
@@ -41,7 +41,12 @@ public final class SwitchRegistry {
         if (existing != null) {
             return existing;
         }
-        String key = frameKey(created.className, methodName);
+        return register(created);
+    }
+
+    /** Makes {@code created} one of the switches that kills arm by stack frame; for a switch of numbered kill points ({@link SwitchNumbers}). */
+    static MethodSwitch register(MethodSwitch created) {
+        String key = frameKey(created.className, created.methodName);
         synchronized (BY_FRAME) {
             List<WeakReference<MethodSwitch>> list = BY_FRAME.get(key);
             List<WeakReference<MethodSwitch>> next = new ArrayList<>(list == null ? 1 : list.size() + 1);

@@ -23,6 +23,7 @@ import dev.killswitch.runtime.registry.CleanupRegions;
 import dev.killswitch.runtime.registry.InstrumentedClasses;
 import dev.killswitch.runtime.registry.MethodSwitch;
 import dev.killswitch.runtime.registry.StagedRegistrations;
+import dev.killswitch.runtime.registry.SwitchNumbers;
 import dev.killswitch.runtime.registry.SwitchRegistry;
 
 import java.lang.invoke.CallSite;
@@ -43,7 +44,7 @@ final class RuntimeWarmUp {
     }
 
     static void run() {
-        Class<?>[] classes = {KillPoint.class, MethodSwitch.class, SwitchRegistry.class, PendingKills.class, KillRequest.class,
+        Class<?>[] classes = {KillPoint.class, MethodSwitch.class, SwitchRegistry.class, SwitchNumbers.class, PendingKills.class, KillRequest.class,
                 Landing.class, VictimStack.class, CleanupRegions.class, BlockEnds.class, Unwinding.class, JumpConditions.class,
                 BlockingCalls.class, BlockingSynchronizers.class, BlockingIo.class, KillStats.class, Diagnosis.class, ThreadLabels.class, SwitchArmer.class,
                 ThreadKilledError.class, KillStatus.class, InstrumentedClasses.class, SystemThreads.class, StagedRegistrations.class};
@@ -56,7 +57,8 @@ final class RuntimeWarmUp {
         }
         // The method handles behind armed kill points: their first call initialises JDK classes (DirectMethodHandle's
         // EnsureInitialized), which a victim near the stack limit would leave broken for the whole JVM.
-        MethodSwitch warm = new MethodSwitch("(warm-up)", "(warm-up)");
+        int number = SwitchNumbers.number("(warm-up)", "(warm-up)");
+        MethodSwitch warm = number >= 0 ? SwitchNumbers.of(number) : new MethodSwitch("(warm-up)", "(warm-up)");
         try {
             CallSite[] sites = new CallSite[MethodSwitch.CONDITIONAL_TYPES.length];
             for (int i = 0; i < sites.length; i++) {
@@ -70,6 +72,14 @@ final class RuntimeWarmUp {
             sites[3].dynamicInvoker().invokeExact((Object) null, (Object) null, IF_ACMPEQ);
             sites[4].dynamicInvoker().invokeExact(1, "S1");
             KillPoint.poll();
+            if (number >= 0) { // the numbered kill points, armed
+                KillPoint.at(number);
+                KillPoint.atIf(0, IFEQ, number);
+                KillPoint.atIf(0, 0, IF_ICMPEQ, number);
+                KillPoint.atIf((Object) null, IFNULL, number);
+                KillPoint.atIf(null, null, IF_ACMPEQ, number);
+                KillPoint.atIfSwitch(1, "S1", number);
+            }
         } catch (Throwable t) {
             // nothing is pending: these calls return
         } finally {

@@ -21,6 +21,7 @@ import org.objectweb.asm.tree.InvokeDynamicInsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LookupSwitchInsnNode;
+import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
@@ -60,6 +61,9 @@ class KillPointInserterTest {
             ClassNode cls = Bytecode.read(inserter.instrument(bytes).bytes());
             for (MethodNode m : withCode(cls)) {
                 AbstractInsnNode first = firstReal(m);
+                if (first instanceof LdcInsnNode && Bytecode.isNumbered(first.getNext())) {
+                    first = first.getNext(); // the number of a numbered kill point, then its call
+                }
                 if (m.name.equals("<clinit>")) {
                     assertFalse(Bytecode.isKillPoint(first), name + ".<clinit> must not start with a kill point");
                 } else {
@@ -121,8 +125,7 @@ class KillPointInserterTest {
     private static int countStaticPolls(MethodNode m) {
         int n = 0;
         for (org.objectweb.asm.tree.AbstractInsnNode insn : m.instructions) {
-            if (insn instanceof org.objectweb.asm.tree.MethodInsnNode && ((org.objectweb.asm.tree.MethodInsnNode) insn).name.startsWith("poll")
-                    && ((org.objectweb.asm.tree.MethodInsnNode) insn).owner.equals("dev/killswitch/runtime/killpoints/KillPoint")) {
+            if (insn instanceof org.objectweb.asm.tree.MethodInsnNode && Bytecode.isKillPoint(insn)) { // poll and the numbered at
                 n++;
             }
         }
@@ -156,11 +159,13 @@ class KillPointInserterTest {
                 if (b.instructions.size() > 0) {
                     // Plain kill points need no operand stack; conditional ones and the checks at catch-block exits need a few slots.
                     boolean conditional = false;
+                    boolean numbered = false;
                     for (AbstractInsnNode insn : a.instructions) {
                         conditional |= Bytecode.isKillPoint(insn) && Bytecode.isConditionalKillPoint(insn);
+                        numbered |= Bytecode.isNumbered(insn);
                     }
                     assertEquals(b.maxStack + (checks > 0 ? CatchBlockExits.EXTRA_STACK : 0)
-                                    + (conditional ? KillPointMethodVisitor.EXTRA_STACK : 0), a.maxStack,
+                                    + (conditional ? KillPointMethodVisitor.EXTRA_STACK : 0) + (numbered ? 1 : 0), a.maxStack,
                             name + "." + b.name + ": operand stack");
                 }
                 catchChecks += checks;
@@ -185,16 +190,104 @@ class KillPointInserterTest {
 
     @Test
     void pollStyleFollowsClassFileVersion() {
-        assertPollInstruction(fixtures(8).get("com.acme.shapes.Shapes"), InvokeDynamicInsnNode.class, "invokedynamic");
-        assertPollInstruction(fixtures(11).get("com.acme.shapes.Shapes"), InvokeDynamicInsnNode.class, "invokedynamic");
-        assertPollInstruction(fixtures(17).get("com.acme.shapes.Shapes"), InvokeDynamicInsnNode.class, "invokedynamic");
+        assertPollInstruction(fixtures(8).get("com.acme.shapes.Shapes"), LdcInsnNode.class, "numbered call");
+        assertPollInstruction(fixtures(11).get("com.acme.shapes.Shapes"), LdcInsnNode.class, "numbered call");
+        assertPollInstruction(fixtures(17).get("com.acme.shapes.Shapes"), LdcInsnNode.class, "numbered call");
+        assertPollInstruction(KillPointInserter.withoutNumbers(), fixtures(17).get("com.acme.shapes.Shapes"), InvokeDynamicInsnNode.class,
+                "invokedynamic");
         assertPollInstruction(loopClass(Opcodes.V1_6), MethodInsnNode.class, "invokestatic");
         assertPollInstruction(loopClass(Opcodes.V1_1), MethodInsnNode.class, "invokestatic");
     }
 
     @Test
-    void eachKillPointNamesItsMethodForTheBootstrapWithoutStaticArguments() {
+    void eachKillPointPushesTheNumberOfItsMethodAndCallsTheRuntime() {
         ClassNode cls = Bytecode.read(inserter.instrument(fixtures(17).get("com.acme.shapes.Shapes$LoopingConstructor")).bytes());
+        java.util.Map<String, java.util.Set<Integer>> numbers = new java.util.HashMap<>();
+        for (MethodNode m : withCode(cls)) {
+            for (AbstractInsnNode insn : m.instructions) {
+                if (insn instanceof MethodInsnNode && ((MethodInsnNode) insn).name.equals("at")) {
+                    MethodInsnNode call = (MethodInsnNode) insn;
+                    assertEquals(PollStyle.RUNTIME, call.owner);
+                    assertEquals("(I)V", call.desc);
+                    int number = (Integer) ((LdcInsnNode) call.getPrevious()).cst;
+                    assertEquals("com.acme.shapes.Shapes$LoopingConstructor." + m.name,
+                            dev.killswitch.runtime.registry.SwitchNumbers.describe(number));
+                    numbers.computeIfAbsent(m.name, k -> new java.util.HashSet<>()).add(number);
+                }
+            }
+        }
+        assertEquals(java.util.Set.of(1), java.util.Set.of(numbers.get("<init>").size()), "constructor entry and its loop: one number " + numbers);
+        assertEquals(2, countCalls(cls, "at"), "constructor entry and its loop");
+    }
+
+    /**
+     * C2 inlines a method of up to 35 bytes of bytecode wherever it is called ({@code MaxInlineSize}), where a numbered
+     * kill point folds to nothing; C1 inlines none whose stack and locals beyond its parameters exceed 10 slots
+     * ({@code C1InlineStackLimit}), so it compiles a call instead of the chain of method handles behind it, each with
+     * its counters. The same holds for the table lookup C2 inlines into them.
+     */
+    @Test
+    void theNumberedKillPointsAreCallsForC1AndInlinedByC2() throws Exception {
+        int found = 0;
+        for (MethodNode m : classNode(KillPoint.class).methods) {
+            if (m.name.equals("at") || m.name.equals("atIf") || m.name.equals("atIfSwitch")) {
+                int size = bytecodeLength(m);
+                int parameterSlots = (org.objectweb.asm.Type.getArgumentsAndReturnSizes(m.desc) >> 2) - 1; // static: no this
+                assertTrue(size <= 35, m.name + m.desc + ": " + size + " bytes of bytecode");
+                assertTrue(m.maxStack + m.maxLocals - parameterSlots > 10, m.name + m.desc + ": stack " + m.maxStack
+                        + ", locals " + m.maxLocals);
+                found++;
+            }
+        }
+        assertEquals(6, found, "at, four atIf, atIfSwitch");
+        for (MethodNode m : classNode(dev.killswitch.runtime.registry.SwitchNumbers.class).methods) {
+            if (m.name.equals("of")) {
+                assertTrue(bytecodeLength(m) <= 35, "SwitchNumbers.of: " + bytecodeLength(m) + " bytes");
+                found++;
+            }
+        }
+        for (MethodNode m : classNode(dev.killswitch.runtime.registry.MethodSwitch.class).methods) {
+            if (m.name.equals("conditionalSite") || m.name.equals("armedTarget")) {
+                assertTrue(bytecodeLength(m) <= 35, "MethodSwitch." + m.name + m.desc + ": " + bytecodeLength(m) + " bytes");
+                found++;
+            }
+        }
+        assertEquals(10, found);
+    }
+
+    private static ClassNode classNode(Class<?> type) throws java.io.IOException {
+        ClassNode node = new ClassNode();
+        try (java.io.InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class")) {
+            new org.objectweb.asm.ClassReader(in.readAllBytes()).accept(node, 0);
+        }
+        return node;
+    }
+
+    /** Bytecode length of {@code m}: the offset, once written, of a label after its last instruction. */
+    private static int bytecodeLength(MethodNode m) {
+        LabelNode end = new LabelNode();
+        m.instructions.add(end);
+        ClassWriter w = new ClassWriter(0);
+        w.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "Probe", null, "java/lang/Object", null);
+        m.accept(w);
+        return end.getLabel().getOffset();
+    }
+
+    private static int countCalls(ClassNode cls, String name) {
+        int n = 0;
+        for (MethodNode m : withCode(cls)) {
+            for (AbstractInsnNode insn : m.instructions) {
+                if (insn instanceof MethodInsnNode && ((MethodInsnNode) insn).name.equals(name)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void eachKillPointNamesItsMethodForTheBootstrapWithoutStaticArguments() {
+        ClassNode cls = Bytecode.read(KillPointInserter.withoutNumbers().instrument(fixtures(17).get("com.acme.shapes.Shapes$LoopingConstructor")).bytes());
         int sites = 0;
         for (MethodNode m : withCode(cls)) {
             for (AbstractInsnNode insn : m.instructions) {
@@ -312,6 +405,10 @@ class KillPointInserterTest {
     // --- helpers --------------------------------------------------------------------------------
 
     private void assertPollInstruction(byte[] bytes, Class<? extends AbstractInsnNode> type, String style) {
+        assertPollInstruction(inserter, bytes, type, style);
+    }
+
+    private static void assertPollInstruction(KillPointInserter inserter, byte[] bytes, Class<? extends AbstractInsnNode> type, String style) {
         KillPointInserter.Result r = inserter.instrument(bytes);
         assertTrue(r.pollStyle().contains(style.equals("invokestatic") ? "invokestatic" : style), r.pollStyle());
         ClassNode cls = Bytecode.read(r.bytes());

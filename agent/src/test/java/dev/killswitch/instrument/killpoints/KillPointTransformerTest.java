@@ -40,7 +40,7 @@ class KillPointTransformerTest {
         assertNotNull(out);
         assertTrue(InstrumentedClasses.contains("com.acme.shapes.Shapes"));
         assertTrue(output().matches("(?s)killswitch: instrumented com\\.acme\\.shapes\\.Shapes: \\d+ back-edge, \\d+ method-entry kill points, "
-                + "\\d+ blocking calls, \\d+ catch- and finally-block exits \\(class file 61, per-method switch, invokedynamic\\)\\R"), output());
+                + "\\d+ blocking calls, \\d+ catch- and finally-block exits \\(class file 61, per-method switch, numbered call\\)\\R"), output());
     }
 
     @Test

@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Kills threads running instrumented fixtures in this JVM: the real transformer, the real runtime,
- * every loop shape at both kinds of kill point (invokedynamic per-method switches, the shared static call).
+ * every loop shape at each kind of kill point (numbered and invokedynamic per-method switches, the shared static call).
  */
 class KillDeliveryTest {
     private static final Duration DEADLINE = Duration.ofSeconds(1);
@@ -63,7 +63,22 @@ class KillDeliveryTest {
     @ParameterizedTest(name = "{1} at --release {0}")
     @MethodSource("shapesAtEachRelease")
     void aKillLandsInEveryLoopShape(int release, String shape) throws Exception {
-        Class<?> shapes = loadInstrumented(InMemoryCompiler.fixtures(release), "com.acme.shapes.Shapes");
+        killInEveryLoopShape(loadInstrumented(InMemoryCompiler.fixtures(release), "com.acme.shapes.Shapes"), shape);
+    }
+
+    static Stream<String> shapes() {
+        return shapesAtEachRelease().filter(a -> (int) a.get()[0] == 17).map(a -> (String) a.get()[1]);
+    }
+
+    /** The kill points class files get once kill-point numbers run out (a JVM that transformed 16 million methods). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    void aKillLandsInEveryLoopShapeThroughInvokedynamicKillPoints(String shape) throws Exception {
+        killInEveryLoopShape(TransformingClassLoader.withoutNumbers(InMemoryCompiler.fixtures(17), "com.acme.**")
+                .loadClass("com.acme.shapes.Shapes"), shape);
+    }
+
+    private static void killInEveryLoopShape(Class<?> shapes, String shape) throws Exception {
         Method method = shapes.getMethod(shape, long.class);
         Victim victim = Victim.start("victim-" + shape, () -> method.invoke(null, -1L));
         awaitProgress(shapes.getField("progress"));
