@@ -139,12 +139,18 @@ public final class KillPointInserter {
 
     /** The {@code invokedynamic} kill points that class files from Java 7 on get once numbers run out, for their tests. */
     static KillPointInserter withoutNumbers() {
-        KillPointInserter inserter = new KillPointInserter();
-        inserter.numbered = false;
-        return inserter;
+        return new KillPointInserter(false);
     }
 
-    private boolean numbered = true;
+    private final boolean numbered;
+
+    public KillPointInserter() {
+        this(true);
+    }
+
+    private KillPointInserter(boolean numbered) {
+        this.numbered = numbered;
+    }
 
     /**
      * @param readReplaced true at a retransformation of code that was not this agent's: what that code tells a kill below

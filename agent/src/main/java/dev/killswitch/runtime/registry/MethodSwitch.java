@@ -264,7 +264,7 @@ public final class MethodSwitch {
     }
 
     boolean isArmed() {
-        return site.getTarget() != IDLE;
+        return armedTarget() != null;
     }
 
     @Override
