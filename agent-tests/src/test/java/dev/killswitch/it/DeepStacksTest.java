@@ -50,7 +50,8 @@ class DeepStacksTest {
         try {
             target.awaitEvent("READY");
             long id = target.ask("START " + thread + " com.acme.deep.Deep " + method, "STARTED").number("id");
-            target.awaitEvent(there, Duration.ofSeconds(30));
+            // The thread may report before the answer to START is printed, which the ask has read past: look at all lines.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !target.events(there).isEmpty());
             Cli.Result kill = Cli.run(jdk, "kill", Long.toString(target.pid()), Long.toString(id), "--wait", "20s");
             assertEquals(0, kill.exit, "delivered (the selected code at the bottom of the stack was found):\n" + kill + target.describe());
             return target;
