@@ -52,7 +52,7 @@ class LegacyJarTest {
             assertTrue(active.get("deliveredAt").startsWith("junit.extensions.ActiveTestSuite.waitUntilFinished"), active.toString());
 
             assertTrue(child.agentLines().stream().anyMatch(l -> l.startsWith("killswitch: instrumented junit.framework.TestCase:")
-                    && l.endsWith("(class file 45, shared switch, invokestatic)")), child.describe());
+                    && l.endsWith("(class file 45, per-method switch, numbered call)")), child.describe());
             assertTrue(child.agentLines().stream().noneMatch(l -> l.contains("unchanged")), child.describe());
         }
     }

@@ -13,11 +13,13 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.MethodNode;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * Turns the bytes of one class into the same class with kill points in every method body. Reads and
@@ -32,7 +34,7 @@ public final class KillPointInserter {
     public static final class Result {
         private final byte[] bytes;
         private final int classFileVersion;
-        private final String pollStyle;
+        private final Set<PollStyle> pollStyles;
         private final int[] killPoints;
         private final List<String> skippedMethods;
         private final List<String> uncheckedCatchBlocks;
@@ -40,12 +42,12 @@ public final class KillPointInserter {
         private final Map<String, int[][]> replacedCode;
         private final boolean namesSource;
 
-        Result(byte[] bytes, int classFileVersion, String pollStyle, int[] killPoints, List<String> skippedMethods,
+        Result(byte[] bytes, int classFileVersion, Set<PollStyle> pollStyles, int[] killPoints, List<String> skippedMethods,
                List<String> uncheckedCatchBlocks, Map<String, int[][]> cleanupRegions, Map<String, int[][]> replacedCode,
                boolean namesSource) {
             this.bytes = bytes;
             this.classFileVersion = classFileVersion;
-            this.pollStyle = pollStyle;
+            this.pollStyles = pollStyles;
             this.killPoints = killPoints;
             this.skippedMethods = List.copyOf(skippedMethods);
             this.uncheckedCatchBlocks = List.copyOf(uncheckedCatchBlocks);
@@ -66,7 +68,11 @@ public final class KillPointInserter {
 
         /** How the kill points reach their switch, for messages. */
         public String pollStyle() {
-            return pollStyle;
+            StringJoiner out = new StringJoiner(" and ");
+            for (PollStyle style : pollStyles) {
+                out.add(style.description());
+            }
+            return out.toString();
         }
 
         public int killPoints(KillPointKind kind) {
@@ -86,9 +92,12 @@ public final class KillPointInserter {
             return n;
         }
 
-        /** True if kill points use the switch shared by all class files older than Java 7. */
+        /**
+         * True if some kill points use the switch shared by class files older than Java 7 (which they do only if kill-point
+         * numbers ran out).
+         */
         public boolean usesSharedSwitch() {
-            return classFileVersion < Opcodes.V1_7;
+            return pollStyles.contains(PollStyle.STATIC_CALL);
         }
 
         /** Methods left without kill points because they would exceed the JVM's 64 KB code limit. */
@@ -137,7 +146,7 @@ public final class KillPointInserter {
         return instrument(classFile, false);
     }
 
-    /** The {@code invokedynamic} kill points that class files from Java 7 on get once numbers run out, for their tests. */
+    /** The kill points that class files get once numbers run out ({@code invokedynamic} from Java 7 on, the shared switch before), for their tests. */
     static KillPointInserter withoutNumbers() {
         return new KillPointInserter(false);
     }
@@ -169,10 +178,7 @@ public final class KillPointInserter {
         ClassReader reader = new ClassReader(classFile);
         boolean[] handlers = MethodsWithHandlers.of(reader);
         int[][] offsets = readReplaced ? CodeOffsets.of(reader) : null;
-        PollStyle style = PollStyle.forClassFileVersion(major);
-        if (style == PollStyle.NUMBERED && !numbered) {
-            style = PollStyle.INVOKE_DYNAMIC;
-        }
+        PollStyle style = numbered ? PollStyle.NUMBERED : PollStyle.withoutNumbers(major);
         Set<String> skip = new HashSet<>();
         List<String> skipped = new ArrayList<>();
         for (;;) {
@@ -181,11 +187,11 @@ public final class KillPointInserter {
             Map<String, CleanupRegionMarks> marks = new HashMap<>();
             Map<String, int[][]> replaced = readReplaced ? new HashMap<>() : null;
             ClassWriter writer = new NonLoadingClassWriter(reader);
-            KillPointClassVisitor visitor = new KillPointClassVisitor(writer, style, skip, handlers, counts, unchecked, marks, offsets, replaced);
+            KillPointClassVisitor visitor = new KillPointClassVisitor(writer, style, major, skip, handlers, counts, unchecked, marks, offsets, replaced);
             reader.accept(visitor, 0);
             try {
                 byte[] bytes = writer.toByteArray();
-                return new Result(bytes, major, style.description(), counts, skipped, unchecked, offsets(marks, unchecked), replaced,
+                return new Result(bytes, major, visitor.styles(), counts, skipped, unchecked, offsets(marks, unchecked), replaced,
                         visitor.namesSource);
             } catch (MethodTooLargeException e) {
                 // Leave that one method as it was and instrument the rest.
@@ -218,6 +224,7 @@ public final class KillPointInserter {
 
     private static final class KillPointClassVisitor extends ClassVisitor {
         private final PollStyle style;
+        private final int major;
         private final Set<String> skip;
         private final boolean[] hasHandlers;
         private final int[] counts;
@@ -231,11 +238,12 @@ public final class KillPointInserter {
         private int methodIndex;
         boolean namesSource;
 
-        KillPointClassVisitor(ClassVisitor next, PollStyle style, Set<String> skip, boolean[] hasHandlers, int[] counts,
+        KillPointClassVisitor(ClassVisitor next, PollStyle style, int major, Set<String> skip, boolean[] hasHandlers, int[] counts,
                               List<String> unchecked, Map<String, CleanupRegionMarks> marks, int[][] offsets,
                               Map<String, int[][]> replaced) {
             super(Opcodes.ASM9, next);
             this.style = style;
+            this.major = major;
             this.skip = skip;
             this.hasHandlers = hasHandlers;
             this.counts = counts;
@@ -243,6 +251,15 @@ public final class KillPointInserter {
             this.marks = marks;
             this.offsets = offsets;
             this.replaced = replaced;
+        }
+
+        /** The forms the kill points took: the chosen one, and its fallback if numbers ran out. */
+        Set<PollStyle> styles() {
+            Set<PollStyle> used = EnumSet.noneOf(PollStyle.class);
+            for (PollStyle.MethodPoll poll : polls.values()) {
+                used.add(poll.style());
+            }
+            return used.isEmpty() ? EnumSet.of(style) : used;
         }
 
         @Override
@@ -266,7 +283,7 @@ public final class KillPointInserter {
             if (next == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || skip.contains(name + descriptor)) {
                 return next;
             }
-            MethodVisitor killPoints = new KillPointMethodVisitor(next, polls.computeIfAbsent(name, n -> style.bind(owner, n)),
+            MethodVisitor killPoints = new KillPointMethodVisitor(next, polls.computeIfAbsent(name, n -> style.bind(owner, n, major)),
                     !"<clinit>".equals(name), counts);
             if (!handlers) {
                 return killPoints;

@@ -9,9 +9,9 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 /**
- * The instruction sequence of one kill point, chosen by class-file version. Every form takes and
- * leaves the operand stack as it found it, so it can go anywhere, including between a conditional
- * jump's operands and the jump.
+ * The instruction sequence of one kill point: numbered in every class-file version, and without numbers, once they
+ * run out, by class-file version. Every form takes and leaves the operand stack as it found it, so it can go
+ * anywhere, including between a conditional jump's operands and the jump.
  *
  * <p>Why {@code invokedynamic} in the fallback: bound to a {@code MutableCallSite} whose target is empty, it compiles
  * to nothing in C2 and is inlined by C1 too (1.03x on a recursive micro-kernel), where an {@code invokeExact} on a
@@ -21,27 +21,27 @@ import org.objectweb.asm.Type;
  */
 public enum PollStyle {
     /**
-     * Java 7+ (class file 51+): the method's number and a static call (see {@code SwitchNumbers}: C1 compiles a call, not
-     * a chain of method handles with counters), or {@code invokedynamic} once numbers run out.
+     * Every class-file version: the method's number and a static call (see {@code SwitchNumbers}: C1 compiles a call,
+     * not a chain of method handles with counters), or the version's fallback once numbers run out.
      */
     NUMBERED("per-method switch, numbered call") {
         @Override
-        MethodPoll bind(String owner, String methodName) {
+        MethodPoll bind(String owner, String methodName, int major) {
             int number = SwitchNumbers.number(owner.replace('/', '.'), methodName);
-            return number >= 0 ? new NumberedPoll(number) : INVOKE_DYNAMIC.bind(owner, methodName);
+            return number >= 0 ? new NumberedPoll(number) : withoutNumbers(major).bind(owner, methodName, major);
         }
     },
-    /** {@code invokedynamic}, all sites of a method bound to that method's switch. */
+    /** {@code invokedynamic}, all sites of a method bound to that method's switch (Java 7+, class file 51+). */
     INVOKE_DYNAMIC("per-method switch, invokedynamic") {
         @Override
-        MethodPoll bind(String owner, String methodName) {
+        MethodPoll bind(String owner, String methodName, int major) {
             return new IndyPoll(siteName(methodName));
         }
     },
     /** Older class files, which have no invokedynamic: a static call behind one switch shared by all of them. */
     STATIC_CALL("shared switch, invokestatic") {
         @Override
-        MethodPoll bind(String owner, String methodName) {
+        MethodPoll bind(String owner, String methodName, int major) {
             return StaticPoll.INSTANCE;
         }
     };
@@ -57,8 +57,9 @@ public enum PollStyle {
         this.description = description;
     }
 
-    static PollStyle forClassFileVersion(int major) {
-        return major >= Opcodes.V1_7 ? NUMBERED : STATIC_CALL;
+    /** The form without numbers for class-file version {@code major}: when numbers run out, or in tests of that form. */
+    static PollStyle withoutNumbers(int major) {
+        return major >= Opcodes.V1_7 ? INVOKE_DYNAMIC : STATIC_CALL;
     }
 
     /**
@@ -75,8 +76,11 @@ public enum PollStyle {
         return methodName;
     }
 
-    /** The kill points of the methods named {@code methodName} in class {@code owner} (internal name), in one transformation. */
-    abstract MethodPoll bind(String owner, String methodName);
+    /**
+     * The kill points of the methods named {@code methodName} in class {@code owner} (internal name), in one
+     * transformation of a class file of version {@code major}.
+     */
+    abstract MethodPoll bind(String owner, String methodName, int major);
 
     String description() {
         return description;
@@ -101,6 +105,9 @@ public enum PollStyle {
         default int extraStack() {
             return 0;
         }
+
+        /** The form these kill points take. */
+        PollStyle style();
     }
 
     static String conditionalDescriptor(int opcode) {
@@ -114,6 +121,11 @@ public enum PollStyle {
 
         IndyPoll(String siteName) {
             this.siteName = siteName;
+        }
+
+        @Override
+        public PollStyle style() {
+            return INVOKE_DYNAMIC;
         }
 
         @Override
@@ -147,6 +159,11 @@ public enum PollStyle {
         }
 
         @Override
+        public PollStyle style() {
+            return NUMBERED;
+        }
+
+        @Override
         public void emit(MethodVisitor mv) {
             mv.visitLdcInsn(number);
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "at", "(I)V", false);
@@ -173,6 +190,11 @@ public enum PollStyle {
 
     private static final class StaticPoll implements MethodPoll {
         static final StaticPoll INSTANCE = new StaticPoll();
+
+        @Override
+        public PollStyle style() {
+            return STATIC_CALL;
+        }
 
         @Override
         public void emit(MethodVisitor mv) {

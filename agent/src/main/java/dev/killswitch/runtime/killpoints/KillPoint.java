@@ -30,7 +30,7 @@ import java.lang.invoke.MethodType;
  * {@code dev.killswitch.instrument.killpoints.PollStyle}.
  */
 public final class KillPoint {
-    private static final MethodHandle LEGACY_POLL = SwitchRegistry.LEGACY.invoker;
+    private static final MethodHandle LEGACY_POLL = SwitchRegistry.LEGACY.site.dynamicInvoker();
 
     static { // what an armed switch calls: the checks below
         try {
@@ -130,12 +130,12 @@ public final class KillPoint {
         }
     }
 
-    /** The kill point of class files older than Java 7. */
+    /** The kill point of class files older than Java 7 once kill-point numbers have run out (the shared switch). */
     public static void poll() throws Throwable {
         LEGACY_POLL.invokeExact();
     }
 
-    /** Before a conditional backward jump in class files older than Java 7: only if the jump {@code opcode} goes back. */
+    /** Before a conditional backward jump in class files older than Java 7, once numbers have run out: only if the jump {@code opcode} goes back. */
     public static void pollIf(int value, int opcode) throws Throwable {
         if (JumpConditions.leaves(opcode, value, 0)) {
             LEGACY_POLL.invokeExact();
@@ -160,7 +160,7 @@ public final class KillPoint {
         }
     }
 
-    /** Before a switch some of whose cases go back, in class files older than Java 7: only for those cases. */
+    /** Before a switch some of whose cases go back, in class files older than Java 7 once numbers have run out. */
     public static void pollIfSwitch(int key, String backCases) throws Throwable {
         if (JumpConditions.switchLeaves(backCases, key)) {
             LEGACY_POLL.invokeExact();

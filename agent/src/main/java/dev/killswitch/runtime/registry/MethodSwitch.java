@@ -62,7 +62,6 @@ public final class MethodSwitch {
     /** The plain kill points' call site; {@link JitConstant}, so that C2 folds it in numbered kill points. */
     @JitConstant
     public final MutableCallSite site = new MutableCallSite(IDLE);
-    public final MethodHandle invoker = site.dynamicInvoker();
     /** What the plain site calls while armed; made at the first arming. */
     private MethodHandle armedTarget;
     /** The call sites of conditional kill points by operand shape, made when a method first links one. */

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SwitchRegistry {
 
-    /** Shared by all classes older than Java 7, which cannot link a switch of their own. */
+    /** Shared by classes older than Java 7 that were transformed after kill-point numbers ran out (they have no invokedynamic). */
     public static final MethodSwitch LEGACY = new MethodSwitch("(class files older than Java 7)", "(all methods)");
 
     private static final ClassValue<ConcurrentHashMap<String, MethodSwitch>> BY_CLASS = new ClassValue<>() {

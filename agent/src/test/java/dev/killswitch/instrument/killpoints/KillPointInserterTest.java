@@ -189,14 +189,17 @@ class KillPointInserterTest {
     }
 
     @Test
-    void pollStyleFollowsClassFileVersion() {
+    void killPointsAreNumberedInEveryClassFileVersionAndFallBackByVersion() {
         assertPollInstruction(fixtures(8).get("com.acme.shapes.Shapes"), LdcInsnNode.class, "numbered call");
         assertPollInstruction(fixtures(11).get("com.acme.shapes.Shapes"), LdcInsnNode.class, "numbered call");
         assertPollInstruction(fixtures(17).get("com.acme.shapes.Shapes"), LdcInsnNode.class, "numbered call");
+        assertPollInstruction(loopClass(Opcodes.V1_6), LdcInsnNode.class, "numbered call");
+        assertPollInstruction(loopClass(Opcodes.V1_1), LdcInsnNode.class, "numbered call");
+        // once numbers run out
         assertPollInstruction(KillPointInserter.withoutNumbers(), fixtures(17).get("com.acme.shapes.Shapes"), InvokeDynamicInsnNode.class,
                 "invokedynamic");
-        assertPollInstruction(loopClass(Opcodes.V1_6), MethodInsnNode.class, "invokestatic");
-        assertPollInstruction(loopClass(Opcodes.V1_1), MethodInsnNode.class, "invokestatic");
+        assertPollInstruction(KillPointInserter.withoutNumbers(), loopClass(Opcodes.V1_6), MethodInsnNode.class, "invokestatic");
+        assertPollInstruction(KillPointInserter.withoutNumbers(), loopClass(Opcodes.V1_1), MethodInsnNode.class, "invokestatic");
     }
 
     @Test

@@ -26,9 +26,10 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Class files from Java 1.1 to 6: no frames, jsr/ret subroutines, and the shared switch. */
+/** Class files from Java 1.1 to 6: no frames, jsr/ret subroutines; numbered kill points, and the shared switch once numbers run out. */
 class LegacyClassFilesTest {
     private final KillPointInserter inserter = new KillPointInserter();
 
@@ -38,7 +39,8 @@ class LegacyClassFilesTest {
         byte[] original = OldClassFiles.guardedLoop(version);
         KillPointInserter.Result result = inserter.instrument(original);
         assertEquals(version & 0xFFFF, result.classFileVersion());
-        assertTrue(result.usesSharedSwitch());
+        assertFalse(result.usesSharedSwitch(), "numbered kill points need no invokedynamic: each method has its own switch");
+        assertEquals("per-method switch, numbered call", result.pollStyle());
         ClassNode cls = Bytecode.read(result.bytes());
         Bytecode.analyzeAll(cls); // ASM follows the jsr/ret subroutines
 
@@ -52,12 +54,29 @@ class LegacyClassFilesTest {
             }
         }
         assertTrue(subroutineJumps >= 2, "jsr and ret: " + subroutineJumps);
+        int killPoints = 0;
+        for (AbstractInsnNode insn : run.instructions) {
+            if (Bytecode.isKillPoint(insn)) {
+                killPoints++;
+                assertTrue(Bytecode.isNumbered(insn), "a kill point that is not numbered: " + insn.getOpcode());
+            }
+        }
+        assertTrue(killPoints >= 2, "kill points in run: " + killPoints);
 
         Class<?> plain = new TransformingClassLoader(Map.of(OldClassFiles.GUARDED, original)).loadClass(OldClassFiles.GUARDED);
         Class<?> instrumented = new TransformingClassLoader(Map.of(OldClassFiles.GUARDED, original), "com.acme.old.*")
                 .loadClass(OldClassFiles.GUARDED);
         assertEquals(plain.getMethod("run", int.class).invoke(null, 1000), instrumented.getMethod("run", int.class).invoke(null, 1000));
         assertEquals(1, instrumented.getField("finallies").getInt(null), "the jsr finally ran once");
+    }
+
+    @ParameterizedTest(name = "class-file version {0}")
+    @ValueSource(ints = {Opcodes.V1_1, Opcodes.V1_6})
+    void onceNumbersRunOutOldClassFilesShareOneSwitch(int version) throws Exception {
+        KillPointInserter.Result result = KillPointInserter.withoutNumbers().instrument(OldClassFiles.guardedLoop(version));
+        assertTrue(result.usesSharedSwitch());
+        assertEquals("shared switch, invokestatic", result.pollStyle());
+        Bytecode.analyzeAll(Bytecode.read(result.bytes()));
     }
 
     /** junit 3.8.1 (Maven Central, 2002): 100 classes of class-file version 45, six of them with jsr/ret. */

@@ -101,9 +101,20 @@ class KillDeliveryTest {
 
     @ParameterizedTest(name = "class-file version {0}")
     @ValueSource(ints = {Opcodes.V1_1, Opcodes.V1_4, Opcodes.V1_6})
-    void aKillLandsInOldClassFilesThroughTheSharedSwitchAndTheirJsrFinallyRuns(int version) throws Exception {
-        Class<?> guarded = new TransformingClassLoader(Map.of(OldClassFiles.GUARDED, OldClassFiles.guardedLoop(version)),
-                "com.acme.old.*").loadClass(OldClassFiles.GUARDED);
+    void aKillLandsInOldClassFilesThroughNumberedKillPointsAndTheirJsrFinallyRuns(int version) throws Exception {
+        killInOldClassFile(new TransformingClassLoader(Map.of(OldClassFiles.GUARDED, OldClassFiles.guardedLoop(version)),
+                "com.acme.old.*"));
+    }
+
+    @ParameterizedTest(name = "class-file version {0}")
+    @ValueSource(ints = {Opcodes.V1_1, Opcodes.V1_4, Opcodes.V1_6})
+    void aKillLandsInOldClassFilesThroughTheSharedSwitchOnceNumbersRunOut(int version) throws Exception {
+        killInOldClassFile(TransformingClassLoader.withoutNumbers(Map.of(OldClassFiles.GUARDED, OldClassFiles.guardedLoop(version)),
+                "com.acme.old.*"));
+    }
+
+    private static void killInOldClassFile(TransformingClassLoader loader) throws Exception {
+        Class<?> guarded = loader.loadClass(OldClassFiles.GUARDED);
         Method run = guarded.getMethod("run", int.class);
         Victim victim = Victim.start("old-victim", () -> run.invoke(null, -1));
         awaitProgress(guarded.getField("progress"));
