@@ -69,7 +69,7 @@ final class BootInjector {
                 boolean api = name.startsWith("dev/killswitch/") && name.indexOf('/', "dev/killswitch/".length()) < 0;
                 if (name.endsWith(".class") && (api || name.startsWith(rootDir)) && !name.endsWith("package-info.class")) {
                     try (InputStream in = jar.getInputStream(e)) {
-                        classes.put(name.substring(0, name.length() - ".class".length()), JitConstants.markedStable(in.readAllBytes()));
+                        classes.put(name.substring(0, name.length() - ".class".length()), JitConstants.markedForJit(in.readAllBytes()));
                     }
                 }
             }

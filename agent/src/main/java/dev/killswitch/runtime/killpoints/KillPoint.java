@@ -76,7 +76,7 @@ public final class KillPoint {
     /** A numbered kill point: {@code number} is its method's, given out when its class was transformed. */
     @SuppressWarnings("unused")
     public static void at(int number) throws Throwable {
-        MethodHandle armed = SwitchNumbers.of(number).armedTarget();
+        MethodHandle armed = SwitchNumbers.armedTarget(number);
         long c1 = 0, c2 = 0, c3 = 0, c4 = 0; // see above: slots that keep C1 from inlining
         if (armed != null) {
             armed.invokeExact();
@@ -86,7 +86,7 @@ public final class KillPoint {
     /** A numbered kill point before a conditional backward jump: acts only if the jump {@code opcode} goes back. */
     @SuppressWarnings("unused")
     public static void atIf(int value, int opcode, int number) throws Throwable {
-        MethodHandle armed = SwitchNumbers.of(number).armedTarget(0);
+        MethodHandle armed = SwitchNumbers.armedTarget(number, 0);
         long c1 = 0, c2 = 0, c3 = 0, c4 = 0;
         if (armed != null) {
             armed.invokeExact(value, opcode);
@@ -95,7 +95,7 @@ public final class KillPoint {
 
     @SuppressWarnings("unused")
     public static void atIf(int left, int right, int opcode, int number) throws Throwable {
-        MethodHandle armed = SwitchNumbers.of(number).armedTarget(1);
+        MethodHandle armed = SwitchNumbers.armedTarget(number, 1);
         long c1 = 0, c2 = 0, c3 = 0;
         if (armed != null) {
             armed.invokeExact(left, right, opcode);
@@ -104,7 +104,7 @@ public final class KillPoint {
 
     @SuppressWarnings("unused")
     public static void atIf(Object value, int opcode, int number) throws Throwable {
-        MethodHandle armed = SwitchNumbers.of(number).armedTarget(2);
+        MethodHandle armed = SwitchNumbers.armedTarget(number, 2);
         long c1 = 0, c2 = 0, c3 = 0, c4 = 0;
         if (armed != null) {
             armed.invokeExact(value, opcode);
@@ -113,7 +113,7 @@ public final class KillPoint {
 
     @SuppressWarnings("unused")
     public static void atIf(Object left, Object right, int opcode, int number) throws Throwable {
-        MethodHandle armed = SwitchNumbers.of(number).armedTarget(3);
+        MethodHandle armed = SwitchNumbers.armedTarget(number, 3);
         long c1 = 0, c2 = 0, c3 = 0;
         if (armed != null) {
             armed.invokeExact(left, right, opcode);
@@ -123,7 +123,7 @@ public final class KillPoint {
     /** A numbered kill point before a switch some of whose cases go back: only for those cases. */
     @SuppressWarnings("unused")
     public static void atIfSwitch(int key, String backCases, int number) throws Throwable {
-        MethodHandle armed = SwitchNumbers.of(number).armedTarget(4);
+        MethodHandle armed = SwitchNumbers.armedTarget(number, 4);
         long c1 = 0, c2 = 0, c3 = 0, c4 = 0;
         if (armed != null) {
             armed.invokeExact(key, backCases);

@@ -37,7 +37,7 @@ public final class MethodSwitch {
             MethodType.methodType(void.class, Object.class, Object.class, int.class),
             MethodType.methodType(void.class, int.class, String.class)};
     @JitConstant
-    private static final MethodHandle[] CONDITIONAL_IDLE = new MethodHandle[CONDITIONAL_TYPES.length];
+    static final MethodHandle[] CONDITIONAL_IDLE = new MethodHandle[CONDITIONAL_TYPES.length];
     /** What an armed switch calls, given by the kill points' room: it takes the switch. */
     private static volatile MethodHandle check;
     /** The same for each of {@link #CONDITIONAL_TYPES}: the switch, then the jump's operands. */
@@ -130,10 +130,7 @@ public final class MethodSwitch {
         throw new IllegalArgumentException("not a kill-point type: " + type);
     }
 
-    /**
-     * For a numbered kill point: what the plain site calls while armed, or null while it is idle. Comparing saves C1's
-     * code a call of the empty target; C2 folds the site's target, and so the comparison, as it folds the call.
-     */
+    /** What the plain site calls while armed, or null while it is idle. */
     public MethodHandle armedTarget() {
         MethodHandle t = site.getTarget();
         return t == IDLE ? null : t;
@@ -151,6 +148,7 @@ public final class MethodSwitch {
         return made != null ? made : makeConditionalSite(shape);
     }
 
+    @JitOutOfLine
     private synchronized MutableCallSite makeConditionalSite(int shape) { // against arm and disarm: a site made while armed starts armed
         if (conditional[shape] == null) {
             conditionalArmed[shape] = MethodHandles.insertArguments(loaded(conditionalChecks)[shape], 0, this);

@@ -1,10 +1,13 @@
 package dev.killswitch.runtime.registry;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MutableCallSite;
 import java.lang.invoke.VarHandle;
 
 /**
  * The switches of numbered kill points. A kill point of this form pushes its method's number, given out when the
- * class is transformed, and calls the runtime, which reads the method's switch from this table. Why a number and
+ * class is transformed, and calls the runtime, which reads the method's switch (or, for a plain kill point, its call
+ * site) from this table. Why a number and
  * not an {@code invokedynamic}: C1, whose profiling code runs every method before C2 compiles it, inlines an
  * {@code invokedynamic}'s whole chain of method handles with a counter in each (about 650 bytes of code per kill
  * point), while a call to a method it declines to inline costs it a call. C2 inlines that method at every
@@ -24,9 +27,19 @@ public final class SwitchNumbers {
     /** How many numbers there are; the transformer falls back to {@code invokedynamic} kill points after that. */
     public static final int LIMIT = CHUNKS << CHUNK_BITS;
 
-    /** The switches, by number: chunk, then entry. Read by every numbered kill point. */
+    /** The switches, by number: chunk, then entry. */
     @JitConstant
     public static final MethodSwitch[][] TABLE = new MethodSwitch[CHUNKS][];
+    /**
+     * The switches' plain call sites, by number, read by the plain kill points (method entries, unconditional
+     * back-edges): one dependent load fewer than through the switch, which counts where the kill point is not inlined
+     * by C2 (the interpreter, C1's code) and the switches are scattered over a large heap.
+     */
+    @JitConstant
+    public static final MutableCallSite[][] SITES = new MutableCallSite[CHUNKS][];
+    /** The same for the conditional kill points: by shape ({@link MethodSwitch#CONDITIONAL_TYPES}), chunk, entry. */
+    @JitConstant
+    public static final MutableCallSite[][][] CONDITIONAL_SITES = new MutableCallSite[MethodSwitch.CONDITIONAL_TYPES.length][CHUNKS][];
 
     private static String[][] names = new String[CHUNKS][];
     private static int next;
@@ -70,6 +83,57 @@ public final class SwitchNumbers {
         return link(n);
     }
 
+    /** The plain call site of number {@code n}'s switch, made now if none of its kill points ran before. */
+    public static MutableCallSite site(int n) { // at most 35 bytes of bytecode, as of
+        MutableCallSite[] chunk = SITES[n >>> CHUNK_BITS];
+        if (chunk != null) {
+            MutableCallSite s = chunk[n & CHUNK_MASK];
+            if (s != null) {
+                return s;
+            }
+        }
+        return link(n).site;
+    }
+
+    /** What number {@code n}'s plain kill points call while armed, or null while it is idle (C2 folds it to null). */
+    public static MethodHandle armedTarget(int n) {
+        MethodHandle t = site(n).getTarget();
+        return t == MethodSwitch.IDLE ? null : t;
+    }
+
+    /** The call site of number {@code n}'s conditional kill points of shape {@code shape}, made now if none ran before. */
+    public static MutableCallSite conditionalSite(int n, int shape) { // at most 35 bytes of bytecode, as of
+        MutableCallSite[] chunk = CONDITIONAL_SITES[shape][n >>> CHUNK_BITS];
+        if (chunk != null) {
+            MutableCallSite s = chunk[n & CHUNK_MASK];
+            if (s != null) {
+                return s;
+            }
+        }
+        return linkConditional(n, shape);
+    }
+
+    /** What number {@code n}'s conditional kill points of shape {@code shape} call while armed, or null while idle. */
+    public static MethodHandle armedTarget(int n, int shape) {
+        MethodHandle t = conditionalSite(n, shape).getTarget();
+        return t == MethodSwitch.CONDITIONAL_IDLE[shape] ? null : t;
+    }
+
+    @JitOutOfLine
+    private static synchronized MutableCallSite linkConditional(int n, int shape) {
+        MutableCallSite site = of(n).conditionalSite(shape);
+        MutableCallSite[] chunk = CONDITIONAL_SITES[shape][n >>> CHUNK_BITS];
+        if (chunk == null) {
+            chunk = new MutableCallSite[1 << CHUNK_BITS];
+            VarHandle.storeStoreFence(); // kill points read the table without the lock
+            CONDITIONAL_SITES[shape][n >>> CHUNK_BITS] = chunk;
+        }
+        VarHandle.storeStoreFence();
+        chunk[n & CHUNK_MASK] = site;
+        return site;
+    }
+
+    @JitOutOfLine
     private static synchronized MethodSwitch link(int n) {
         long start = System.nanoTime();
         if (n < 0 || n >= next) {
@@ -81,12 +145,19 @@ public final class SwitchNumbers {
             VarHandle.storeStoreFence(); // kill points read the table without the lock
             TABLE[n >>> CHUNK_BITS] = chunk;
         }
+        MutableCallSite[] sites = SITES[n >>> CHUNK_BITS];
+        if (sites == null) {
+            sites = new MutableCallSite[1 << CHUNK_BITS];
+            VarHandle.storeStoreFence();
+            SITES[n >>> CHUNK_BITS] = sites;
+        }
         MethodSwitch s = chunk[n & CHUNK_MASK];
         if (s == null) {
             String[] pair = names[n >>> CHUNK_BITS];
             s = SwitchRegistry.register(new MethodSwitch(pair[2 * (n & CHUNK_MASK)], pair[2 * (n & CHUNK_MASK) + 1]));
             VarHandle.storeStoreFence();
             chunk[n & CHUNK_MASK] = s;
+            sites[n & CHUNK_MASK] = s.site;
             InstrumentedClasses.linked(System.nanoTime() - start);
         }
         return s;
