@@ -76,7 +76,7 @@ public final class ChildJvm implements AutoCloseable {
         Predicate<String> matches = l -> l.equals(prefix) || l.startsWith(prefix + "\t");
         String[] found = new String[1];
         await().atMost(timeout).pollInSameThread().pollInterval(Duration.ofMillis(5))
-                .failFast("the child JVM exited:\n" + describe(), () -> !process.isAlive() && indexOf(matches) < 0)
+                .failFast("the child JVM exited:\n" + describe(), () -> !process.isAlive() && outputRead() && indexOf(matches) < 0)
                 .alias("report line " + prefix + " from the child JVM:\n" + describe())
                 .until(() -> {
                     int i = indexOf(matches);
@@ -183,6 +183,16 @@ public final class ChildJvm implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /** True once everything the process wrote has been read (a child that exits may still have lines in the pipe). */
+    private boolean outputRead() {
+        for (Thread pump : pumps) {
+            if (pump.isAlive()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** After the process has exited: waits until its last output lines have been read. */
