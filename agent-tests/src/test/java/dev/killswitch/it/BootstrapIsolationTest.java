@@ -86,9 +86,10 @@ class BootstrapIsolationTest {
         assertTrue(loaders.keySet().stream().anyMatch(c -> c.startsWith("dev.killswitch.shaded.asm.")), loaders.keySet().toString());
         // The API and the whole runtime, defined when the agent starts (the boot loader cannot look up a runtime class
         // later: none of the jar is on its search path); the rest stays hidden. The bytes are the real bound: the
-        // count grows with small classes of one job each.
+        // count grows with small classes of one job each. 232 KiB since kill points read their call sites from tables
+        // by number and keep the lookup's slow path out of line (229,776 bytes then).
         assertTrue(bootstrapClasses >= 5 && bootstrapClasses <= 72, "bootstrap classes: " + bootstrapClasses);
-        assertTrue(bootstrapBytes < 224 * 1024, "bootstrap bytes: " + bootstrapBytes);
+        assertTrue(bootstrapBytes < 232 * 1024, "bootstrap bytes: " + bootstrapBytes);
         System.out.printf("%s: %d agent classes on the bootstrap loader, %d bytes%n", jdk, bootstrapClasses, bootstrapBytes);
     }
 

@@ -14,6 +14,8 @@ import java.lang.invoke.VarHandle;
  * kill point and, the number being a constant, folds the table's entry, the switch's call site and its idle
  * target to nothing, as it did the {@code invokedynamic}: the table's arrays and the switch's sites are
  * {@link JitConstant}. Arming a switch changes its call site's target, which deoptimises the code that folded it.
+ * Linking a switch the first time its method runs is {@link JitOutOfLine}: compiled into the lookup, it would make the
+ * lookup's own code too big for C2 to inline anywhere.
  *
  * <p>A number stands for one method name of one transformed class, like the {@code invokedynamic} sites of that
  * class's methods of that name; its switch is made when one of its kill points first runs. Entries are never
@@ -84,7 +86,7 @@ public final class SwitchNumbers {
     }
 
     /** The plain call site of number {@code n}'s switch, made now if none of its kill points ran before. */
-    public static MutableCallSite site(int n) { // at most 35 bytes of bytecode, as of
+    public static MutableCallSite site(int n) { // at most 35 bytes of bytecode, like of
         MutableCallSite[] chunk = SITES[n >>> CHUNK_BITS];
         if (chunk != null) {
             MutableCallSite s = chunk[n & CHUNK_MASK];
@@ -102,7 +104,7 @@ public final class SwitchNumbers {
     }
 
     /** The call site of number {@code n}'s conditional kill points of shape {@code shape}, made now if none ran before. */
-    public static MutableCallSite conditionalSite(int n, int shape) { // at most 35 bytes of bytecode, as of
+    public static MutableCallSite conditionalSite(int n, int shape) { // at most 35 bytes of bytecode, like of
         MutableCallSite[] chunk = CONDITIONAL_SITES[shape][n >>> CHUNK_BITS];
         if (chunk != null) {
             MutableCallSite s = chunk[n & CHUNK_MASK];
