@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -81,14 +82,14 @@ public final class KillswitchControl implements KillswitchMXBean {
             return new KillView(threadId, 0, t.getName(), "NONE", "", "", -1, !t.isAlive(), "",
                     ThreadLabels.label(t) + " has no pending kill to cancel");
         }
-        return view(threadId, pending, number(threadId, pending), "the pending kill of " + ThreadLabels.label(t) + " is cancelled");
+        return view(threadId, pending, number(threadId, pending), () -> "the pending kill of " + ThreadLabels.label(t) + " is cancelled");
     }
 
     private KillView killById(long threadId, String reason, KillOption... options) {
         Thread t = live(threadId);
         KillHandle handle = request(t, reason, options);
         awaitAnswer(handle);
-        return view(threadId, handle, number(threadId, handle), handle.describe());
+        return view(threadId, handle, number(threadId, handle), handle::describe);
     }
 
     /** The live thread with that id; IllegalArgumentException, with a sentence, if there is none. */
@@ -142,7 +143,7 @@ public final class KillswitchControl implements KillswitchMXBean {
         for (KillHandle h : handles) {
             awaitUntil(h, deadline);
             long id = h.thread().getId();
-            answers.add(view(id, h, number(id, h), h.describe()));
+            answers.add(view(id, h, number(id, h), h::describe));
         }
         return answers;
     }
@@ -207,14 +208,19 @@ public final class KillswitchControl implements KillswitchMXBean {
             return new KillView(threadId, 0, t.getName(), "NONE", "", "", -1, false, "",
                     "no kill of " + ThreadLabels.label(t) + " was requested through JMX");
         }
-        return view(threadId, r.handle, r.number, r.handle.describe());
+        return view(threadId, r.handle, r.number, r.handle::describe);
     }
 
-    private static KillView view(long threadId, KillHandle h, long number, String description) {
-        return new KillView(threadId, number, h.thread().getName(), h.status().name(), h.reason(),
-                h.deliveredAt().map(Diagnosis::frame).orElse(""),
-                h.deliveryLatency().map(d -> d.toNanos() / 1e6).orElse(-1.0), h.hasThreadEnded(),
-                h.whyNotDelivered().orElse(""), description, h.instrumentedOnDemand().toArray(new String[0]));
+    /** The state first, then the words: a kill that settles meanwhile is never shown settled but described as pending. */
+    private static KillView view(long threadId, KillHandle h, long number, Supplier<String> description) {
+        String status = h.status().name();
+        String deliveredAt = h.deliveredAt().map(Diagnosis::frame).orElse("");
+        double latency = h.deliveryLatency().map(d -> d.toNanos() / 1e6).orElse(-1.0);
+        boolean ended = h.hasThreadEnded();
+        String whyNot = h.whyNotDelivered().orElse("");
+        String[] onDemand = h.instrumentedOnDemand().toArray(new String[0]);
+        return new KillView(threadId, number, h.thread().getName(), status, h.reason(), deliveredAt, latency, ended, whyNot,
+                description.get(), onDemand);
     }
 
     /** The number of the request behind {@code handle}, if it was made here; 0 otherwise. */
