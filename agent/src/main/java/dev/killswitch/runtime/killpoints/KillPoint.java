@@ -71,7 +71,8 @@ public final class KillPoint {
     // of bytecode, MaxInlineSize), where it folds to nothing, and declares locals it does not use so that C1 does not
     // inline it (C1 inlines no method whose stack and locals, beyond its parameters, exceed 10 slots): C1 compiles a
     // call instead of the chain of method handles, each with its counters. KillPointInserterTest checks both. Idle,
-    // the call reads the switch and returns; armed, it calls what the switch calls (KillPoint.check and checkIf).
+    // the call reads its call site from SwitchNumbers' tables and returns; armed, it calls what the switch calls
+    // (KillPoint.check and checkIf).
 
     /** A numbered kill point: {@code number} is its method's, given out when its class was transformed. */
     @SuppressWarnings("unused")

@@ -59,7 +59,7 @@ public final class MethodSwitch {
 
     final String className;
     final String methodName;
-    /** The plain kill points' call site; {@link JitConstant}, so that C2 folds it in numbered kill points. */
+    /** The plain kill points' call site, the object {@link SwitchNumbers#SITES} holds for numbered ones; set once. */
     @JitConstant
     public final MutableCallSite site = new MutableCallSite(IDLE);
     /** What the plain site calls while armed; made at the first arming. */
