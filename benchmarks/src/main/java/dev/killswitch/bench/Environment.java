@@ -1,11 +1,18 @@
 package dev.killswitch.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 /** The JDK and machine the figures were measured on, and where the agent jar and corpus are. */
 final class Environment {
+    private static Path anyAgent;
+
     private Environment() {
     }
 
@@ -33,6 +40,28 @@ final class Environment {
             throw new IllegalStateException("agent jar not found at " + p + ": build with ./mvnw package, or pass -Dagent.jar=...");
         }
         return p;
+    }
+
+    /**
+     * A jar of nothing but a manifest that makes {@link AnyAgent} a Java agent (found on the class path, like the rest
+     * of the benchmarks), asking for what the real agent asks for; written once per run, in a temporary folder.
+     */
+    static synchronized Path anyAgentJar() {
+        if (anyAgent == null) {
+            try {
+                Path jar = Files.createTempFile("any-agent", ".jar");
+                jar.toFile().deleteOnExit();
+                Manifest manifest = new Manifest();
+                manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+                manifest.getMainAttributes().putValue("Premain-Class", AnyAgent.class.getName());
+                manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
+                new JarOutputStream(Files.newOutputStream(jar), manifest).close();
+                anyAgent = jar;
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write the do-nothing agent's jar", e);
+            }
+        }
+        return anyAgent;
     }
 
     static Path benchmarksJar() {

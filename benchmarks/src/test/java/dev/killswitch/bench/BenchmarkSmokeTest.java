@@ -63,6 +63,15 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void theIdleSectionsDoNothingAgentIsAnAgent() throws Exception {
+        Process child = new ProcessBuilder(Environment.java(), "-javaagent:" + Environment.anyAgentJar(),
+                "-cp", System.getProperty("java.class.path"), AnyAgent.class.getName()).redirectErrorStream(true).start();
+        String printed = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertEquals(0, child.waitFor(), printed);
+        assertEquals("any agent started: true", printed);
+    }
+
+    @Test
     void oneIterationOfTheIdleBenchmarkRuns() throws Exception {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(IdleOverhead.class.getName())
