@@ -45,6 +45,8 @@ public final class QueueMix {
                 nanos[0] / (double) TIMED, sink));
     }
 
+    // Three copies on purpose: each method's put and take are call sites of their own, with a profile of their own.
+
     private static long onArray(BlockingQueue<Integer> q, int n) throws InterruptedException {
         long sum = 0;
         for (int i = 0; i < n; i++) {
