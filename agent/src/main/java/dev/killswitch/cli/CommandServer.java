@@ -65,6 +65,12 @@ public final class CommandServer implements Runnable {
             return;
         }
         removeStaleFolders(folder.getParent());
+        try {
+            folder.toFile().deleteOnExit(); // deleted in reverse order: the socket, then its folder
+            socket.toFile().deleteOnExit();
+        } catch (IllegalStateException shutdownInProgress) {
+            return; // the JVM ends before the channel is open: nobody could use it, and nothing is left behind
+        }
         UserPrincipal owner;
         ServerSocketChannel server;
         try {
@@ -72,8 +78,6 @@ public final class CommandServer implements Runnable {
             Files.deleteIfExists(socket); // left by an earlier JVM with this process id that did not end normally
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
-            folder.toFile().deleteOnExit(); // deleted in reverse order: the socket, then its folder
-            socket.toFile().deleteOnExit();
         } catch (IOException | RuntimeException e) {
             log.println("killswitch: the command-line tool cannot reach this JVM: no channel at " + socket + " ("
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); JMX clients still can");
