@@ -118,6 +118,28 @@ public final class Bytecode {
         return n;
     }
 
+    /** The runtime classes that blocking calls are redirected to. */
+    public static final List<String> BLOCKING_RUNTIME = List.of("dev/killswitch/runtime/blocking/BlockingCalls",
+            "dev/killswitch/runtime/blocking/BlockingSynchronizers", "dev/killswitch/runtime/blocking/BlockingIo");
+
+    /** The runtime class a redirected blocking call goes to, by a static call or an {@code invokedynamic} it links; else null. */
+    public static String redirectedTo(AbstractInsnNode insn) {
+        String owner = insn instanceof MethodInsnNode ? ((MethodInsnNode) insn).owner
+                : insn instanceof InvokeDynamicInsnNode ? ((InvokeDynamicInsnNode) insn).bsm.getOwner() : null;
+        return owner != null && BLOCKING_RUNTIME.contains(owner) ? owner : null;
+    }
+
+    /** Redirected blocking calls in {@code method}: static calls, or {@code invokedynamic}, to the blocking runtime. */
+    public static int countRedirectedCalls(MethodNode method) {
+        int n = 0;
+        for (AbstractInsnNode insn : method.instructions) {
+            if (redirectedTo(insn) != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Calls to static methods of any of {@code owners}. */
     public static int countCallsTo(MethodNode method, String... owners) {
         int n = 0;
@@ -170,6 +192,10 @@ public final class Bytecode {
         if (insn instanceof MethodInsnNode) {
             MethodInsnNode m = (MethodInsnNode) insn;
             s.append(' ').append(m.owner).append('.').append(m.name).append(m.desc);
+        } else if (insn instanceof InvokeDynamicInsnNode) {
+            InvokeDynamicInsnNode d = (InvokeDynamicInsnNode) insn;
+            s.append(' ').append(d.name).append(d.desc).append(" bootstrap ").append(d.bsm.getOwner()).append('.').append(d.bsm.getName())
+                    .append(java.util.Arrays.toString(d.bsmArgs));
         }
         return s.toString();
     }

@@ -3,6 +3,8 @@ package dev.killswitch.instrument.blocking;
 import dev.killswitch.runtime.blocking.BlockingCalls;
 import dev.killswitch.runtime.blocking.BlockingIo;
 import dev.killswitch.runtime.blocking.BlockingSynchronizers;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
@@ -16,6 +18,10 @@ import java.util.Map;
  * be the JDK type itself or one of the JDK's implementations listed here (a call on an application
  * subclass of a JDK queue, say, is not redirected). {@code Object.wait} is final, so it is matched on
  * any receiver type.
+ *
+ * <p>In class files of Java 7 and later the redirected call is an {@code invokedynamic} that each runtime class's
+ * {@code link} binds to the runtime method for good, so that each call site keeps a profile of its own (see
+ * {@code RedirectLinks}); older class files, which have no {@code invokedynamic}, get a static call.
  */
 public final class BlockingCallSites {
     private static final String CALLS = Type.getInternalName(BlockingCalls.class);
@@ -24,8 +30,11 @@ public final class BlockingCallSites {
     private static final String JUC = "java/util/concurrent/";
     private static final String LOCKS = "java/util/concurrent/locks/";
     private static final String TIME_UNIT = "Ljava/util/concurrent/TimeUnit;";
+    /** The bootstrap of each runtime class's redirects. */
+    static final String LINK = "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;)"
+            + "Ljava/lang/invoke/CallSite;";
 
-    /** The static call that replaces a blocking call. */
+    /** The call of the runtime method that replaces a blocking call: same operands in, same result out. */
     public static final class Redirect {
         public final String owner;
         public final String name;
@@ -35,6 +44,15 @@ public final class BlockingCallSites {
             this.owner = owner;
             this.name = name;
             this.descriptor = descriptor;
+        }
+
+        /** Emits the call: an {@code invokedynamic} if {@code dynamic} (class files of Java 7 and later), else a static call. */
+        public void emit(MethodVisitor mv, boolean dynamic) {
+            if (dynamic) {
+                mv.visitInvokeDynamicInsn(name, descriptor, new Handle(Opcodes.H_INVOKESTATIC, owner, "link", LINK, false));
+            } else {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, owner, name, descriptor, false);
+            }
         }
 
         @Override

@@ -284,7 +284,7 @@ public final class KillPointInserter {
                 return next;
             }
             MethodVisitor killPoints = new KillPointMethodVisitor(next, polls.computeIfAbsent(name, n -> style.bind(owner, n, major)),
-                    !"<clinit>".equals(name), counts);
+                    !"<clinit>".equals(name), major >= Opcodes.V1_7, counts);
             if (!handlers) {
                 return killPoints;
             }

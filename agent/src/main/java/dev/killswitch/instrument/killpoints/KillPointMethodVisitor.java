@@ -41,6 +41,8 @@ final class KillPointMethodVisitor extends MethodVisitor {
 
     private final PollStyle.MethodPoll poll;
     private final boolean methodEntry;
+    /** Class files of Java 7 and later: redirected blocking calls are {@code invokedynamic}, each with a profile of its own. */
+    private final boolean dynamicRedirects;
     private final int[] counts;
 
     /** The try blocks, to find handlers that lie inside their own range (see {@link #visitLabel}). */
@@ -57,12 +59,14 @@ final class KillPointMethodVisitor extends MethodVisitor {
 
     /**
      * @param methodEntry false for static initialisers, which get no entry kill point
+     * @param dynamicRedirects true in class files of Java 7 and later (see {@link BlockingCallSites})
      * @param counts kill points inserted, indexed by {@link KillPointKind#ordinal()}, added to as it goes
      */
-    KillPointMethodVisitor(MethodVisitor next, PollStyle.MethodPoll poll, boolean methodEntry, int[] counts) {
+    KillPointMethodVisitor(MethodVisitor next, PollStyle.MethodPoll poll, boolean methodEntry, boolean dynamicRedirects, int[] counts) {
         super(Opcodes.ASM9, next);
         this.poll = poll;
         this.methodEntry = methodEntry;
+        this.dynamicRedirects = dynamicRedirects;
         this.counts = counts;
     }
 
@@ -182,7 +186,7 @@ final class KillPointMethodVisitor extends MethodVisitor {
         BlockingCallSites.Redirect redirect = BlockingCallSites.lookup(opcode, owner, name, descriptor);
         if (redirect != null) {
             // Same operands in, same result out: only the call goes through the kill-aware runtime.
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, redirect.owner, redirect.name, redirect.descriptor, false);
+            redirect.emit(mv, dynamicRedirects);
             counts[KillPointKind.BLOCKING_CALL.ordinal()]++;
         } else {
             super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);

@@ -1,5 +1,8 @@
 package dev.killswitch.runtime.blocking;
 
+import java.lang.invoke.CallSite;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.DelayQueue;
@@ -31,6 +34,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class BlockingCalls {
     private BlockingCalls() {
+    }
+
+    /** Bootstrap of this class's redirected calls in class files of Java 7 and later: see {@link RedirectLinks}. */
+    public static CallSite link(MethodHandles.Lookup caller, String name, MethodType type)
+            throws ReflectiveOperationException {
+        return RedirectLinks.site(BlockingCalls.class, name, type);
     }
 
     // --- Thread, TimeUnit, Object, LockSupport --------------------------------------------------------

@@ -4,6 +4,9 @@ import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.CallSite;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -29,6 +32,12 @@ public final class BlockingIo {
     private static final Map<Thread, Socket> READING = new ConcurrentHashMap<>();
 
     private BlockingIo() {
+    }
+
+    /** Bootstrap of this class's redirected calls in class files of Java 7 and later: see {@link RedirectLinks}. */
+    public static CallSite link(MethodHandles.Lookup caller, String name, MethodType type)
+            throws ReflectiveOperationException {
+        return RedirectLinks.site(BlockingIo.class, name, type);
     }
 
     public static Socket accept(ServerSocket server) throws IOException {

@@ -1,5 +1,8 @@
 package dev.killswitch.runtime.blocking;
 
+import java.lang.invoke.CallSite;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Date;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -22,6 +25,12 @@ import static dev.killswitch.runtime.blocking.Waits.resumeAfter;
  */
 public final class BlockingSynchronizers {
     private BlockingSynchronizers() {
+    }
+
+    /** Bootstrap of this class's redirected calls in class files of Java 7 and later: see {@link RedirectLinks}. */
+    public static CallSite link(MethodHandles.Lookup caller, String name, MethodType type)
+            throws ReflectiveOperationException {
+        return RedirectLinks.site(BlockingSynchronizers.class, name, type);
     }
 
     public static void await(CountDownLatch latch) throws InterruptedException {

@@ -27,6 +27,8 @@ import dev.killswitch.runtime.registry.SwitchNumbers;
 import dev.killswitch.runtime.registry.SwitchRegistry;
 
 import java.lang.invoke.CallSite;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.time.Instant;
 
 /**
@@ -72,6 +74,8 @@ final class RuntimeWarmUp {
             sites[3].dynamicInvoker().invokeExact((Object) null, (Object) null, IF_ACMPEQ);
             sites[4].dynamicInvoker().invokeExact(1, "S1");
             KillPoint.poll();
+            // A redirected blocking call's first run links it: what its bootstrap and the linked call run then.
+            BlockingCalls.link(MethodHandles.lookup(), "sleep", MethodType.methodType(void.class, long.class)).getTarget().invokeExact(0L);
             if (number >= 0) { // the numbered kill points, armed
                 KillPoint.at(number);
                 KillPoint.atIf(0, IFEQ, number);

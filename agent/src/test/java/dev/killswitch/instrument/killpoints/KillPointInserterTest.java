@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -150,7 +151,7 @@ class KillPointInserterTest {
             int redirected = 0;
             int catchChecks = 0;
             for (int i = 0; i < before.methods.size(); i++) {
-                MethodNode b = withBlockingCallsRedirected(before.methods.get(i));
+                MethodNode b = withBlockingCallsRedirected(before.methods.get(i), before.version);
                 MethodNode a = after.methods.get(i);
                 assertEquals(Bytecode.instructionsWithoutKillPoints(b), Bytecode.instructionsWithoutKillPoints(a), name + "." + b.name);
                 assertEquals(b.tryCatchBlocks.size(), a.tryCatchBlocks.size());
@@ -170,8 +171,7 @@ class KillPointInserterTest {
                 }
                 catchChecks += checks;
                 killPoints += Bytecode.countKillPoints(a);
-                redirected += Bytecode.countCallsTo(a, "dev/killswitch/runtime/blocking/BlockingCalls", "dev/killswitch/runtime/blocking/BlockingSynchronizers",
-                        "dev/killswitch/runtime/blocking/BlockingIo");
+                redirected += Bytecode.countRedirectedCalls(a);
             }
             assertEquals(result.totalKillPoints() - result.killPoints(KillPointKind.BLOCKING_CALL) - result.killPoints(KillPointKind.CATCH_EXIT),
                     killPoints, name + ": kill points");
@@ -424,12 +424,16 @@ class KillPointInserterTest {
     }
 
     /** The original method as the inserter should leave it apart from kill points: blocking calls redirected. */
-    private static MethodNode withBlockingCallsRedirected(MethodNode m) {
+    /** Each blocking call as the runtime call that replaces it: an {@code invokedynamic} from Java 7 class files on. */
+    private static MethodNode withBlockingCallsRedirected(MethodNode m, int version) {
         for (AbstractInsnNode insn : m.instructions) {
             if (insn instanceof MethodInsnNode) {
                 MethodInsnNode call = (MethodInsnNode) insn;
                 BlockingCallSites.Redirect r = BlockingCallSites.lookup(call.getOpcode(), call.owner, call.name, call.desc);
-                if (r != null) {
+                if (r != null && (version & 0xFFFF) >= Opcodes.V1_7) {
+                    m.instructions.set(call, new InvokeDynamicInsnNode(r.name, r.descriptor, new Handle(Opcodes.H_INVOKESTATIC, r.owner, "link",
+                            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;", false)));
+                } else if (r != null) {
                     m.instructions.set(call, new MethodInsnNode(Opcodes.INVOKESTATIC, r.owner, r.name, r.descriptor, false));
                 }
             }

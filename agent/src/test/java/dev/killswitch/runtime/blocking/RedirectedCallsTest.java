@@ -1,0 +1,98 @@
+package dev.killswitch.runtime.blocking;
+
+import dev.killswitch.KillHandle;
+import dev.killswitch.Killswitch;
+import dev.killswitch.ThreadKilledError;
+import dev.killswitch.instrument.killpoints.KillPointInserter;
+import dev.killswitch.runtime.start.RuntimeStart;
+import dev.killswitch.testing.Bytecode;
+import dev.killswitch.testing.Downgrade;
+import dev.killswitch.testing.InMemoryCompiler;
+import dev.killswitch.testing.TransformingClassLoader;
+import dev.killswitch.testing.Victim;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A redirected blocking call takes the form its class file allows: an {@code invokedynamic} linked to the runtime
+ * method in class files of Java 7 and later (a profile per call site), a static call before. Either way a kill wakes
+ * the waiting thread there and lands, and the call is the runtime method with the same name and descriptor.
+ */
+class RedirectedCallsTest {
+    private static final String WAITS = "com.acme.waits.Waits";
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
+
+    @BeforeAll
+    static void activateRuntime() {
+        RuntimeStart.activate(false);
+    }
+
+    @ParameterizedTest(name = "class-file version {0}")
+    @ValueSource(ints = {49, 50, 52, 61})
+    void aKillWakesASleeperThroughTheRedirectItsClassFileAllows(int version) throws Exception {
+        byte[] original = waits(version);
+        byte[] transformed = new KillPointInserter().instrument(original).bytes();
+        List<AbstractInsnNode> redirects = redirects(Bytecode.method(Bytecode.read(transformed), "sleepSwallowingInterrupts"));
+        assertEquals(1, redirects.size(), "Thread.sleep is redirected");
+        AbstractInsnNode call = redirects.get(0);
+        if (version >= Opcodes.V1_7) {
+            InvokeDynamicInsnNode indy = assertInstanceOf(InvokeDynamicInsnNode.class, call, "a profile per call site");
+            assertEquals("sleep(J)V", indy.name + indy.desc);
+            assertEquals("dev/killswitch/runtime/blocking/BlockingCalls.link", indy.bsm.getOwner() + "." + indy.bsm.getName());
+            assertEquals(0, indy.bsmArgs.length, "no static arguments: the JVM's fast linking path");
+        } else {
+            MethodInsnNode invoke = assertInstanceOf(MethodInsnNode.class, call, "no invokedynamic before Java 7");
+            assertEquals(Opcodes.INVOKESTATIC, invoke.getOpcode());
+            assertEquals("dev/killswitch/runtime/blocking/BlockingCalls.sleep(J)V", invoke.owner + "." + invoke.name + invoke.desc);
+        }
+
+        Class<?> waits = new TransformingClassLoader(Map.of(WAITS, original), "com.acme.**").loadClass(WAITS);
+        Method sleep = waits.getMethod("sleepSwallowingInterrupts", long.class);
+        assertEquals(0L, sleep.invoke(null, 3L), "without a kill, three short sleeps, nothing woken");
+        Victim victim = Victim.start("sleeper", () -> sleep.invoke(null, -1L));
+        await().atMost(DEADLINE).until(() -> victim.thread.getState() == Thread.State.TIMED_WAITING);
+        KillHandle handle = Killswitch.kill(victim.thread, "wake up");
+        assertTrue(handle.awaitDelivery(DEADLINE), handle.describe());
+        assertTrue(handle.awaitThreadEnd(DEADLINE), handle.describe());
+        assertInstanceOf(ThreadKilledError.class, victim.died.get());
+        assertFalse(victim.thread.isAlive());
+    }
+
+    /** The fixture as a compiler for {@code version} writes it: Java 8 and 17 compile, older versions rewritten down. */
+    private static byte[] waits(int version) {
+        if (version >= 52) {
+            byte[] compiled = InMemoryCompiler.fixtures(version - 44).get(WAITS);
+            assertEquals(version, compiled[7] & 0xFF, "class-file version");
+            return compiled;
+        }
+        return Downgrade.toVersion(InMemoryCompiler.fixtures(8).get(WAITS), version);
+    }
+
+    private static List<AbstractInsnNode> redirects(MethodNode method) {
+        List<AbstractInsnNode> out = new ArrayList<>();
+        for (AbstractInsnNode insn : method.instructions) {
+            if (Bytecode.redirectedTo(insn) != null) {
+                out.add(insn);
+            }
+        }
+        return out;
+    }
+}
