@@ -86,7 +86,11 @@ public final class Diagnosis {
                 ? "its class was instrumented on demand" : "the agent was attached");
     }
 
-    /** How many frames on top belong to the runtime deciding at a kill point (and the JDK code it calls). */
+    /**
+     * How many frames on top belong to the runtime deciding at a kill point (and the JDK code it calls), with the
+     * method-handle frames that called the runtime (an {@code invokedynamic} redirect or kill point, whose linking
+     * frames a sample from another thread shows).
+     */
     private static int runtimeFramesOnTop(StackTraceElement[] stack) {
         int last = -1;
         for (int i = 0; i < stack.length && i < 40; i++) {
@@ -97,7 +101,11 @@ public final class Diagnosis {
                 break;
             }
         }
-        return last + 1;
+        int below = last + 1;
+        while (last >= 0 && below < stack.length && stack[below].getClassName().startsWith("java.lang.invoke.")) {
+            below++;
+        }
+        return below;
     }
 
     /**
