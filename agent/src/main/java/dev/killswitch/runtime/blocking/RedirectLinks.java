@@ -19,12 +19,12 @@ import java.lang.invoke.MethodType;
  * would stay linked to it for good.
  */
 final class RedirectLinks {
-    private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+    // No static state: a class with no initialiser cannot be left broken by a victim near its stack limit that links first.
 
     private RedirectLinks() {
     }
 
     static CallSite site(Class<?> owner, String name, MethodType type) throws ReflectiveOperationException {
-        return new ConstantCallSite(LOOKUP.findStatic(owner, name, type));
+        return new ConstantCallSite(MethodHandles.lookup().findStatic(owner, name, type));
     }
 }
