@@ -46,7 +46,7 @@ class RedirectedCallsTest {
     }
 
     @ParameterizedTest(name = "class-file version {0}")
-    @ValueSource(ints = {49, 50, 52, 61})
+    @ValueSource(ints = {49, 50, 51, 52, 61})
     void aKillWakesASleeperThroughTheRedirectItsClassFileAllows(int version) throws Exception {
         byte[] original = waits(version);
         byte[] transformed = new KillPointInserter().instrument(original).bytes();
@@ -82,6 +82,11 @@ class RedirectedCallsTest {
             byte[] compiled = InMemoryCompiler.fixtures(version - 44).get(WAITS);
             assertEquals(version, compiled[7] & 0xFF, "class-file version");
             return compiled;
+        }
+        if (version == 51) { // the first version with invokedynamic: Java 8's bytes, frames and all, are valid Java 7 bytes
+            byte[] java7 = InMemoryCompiler.fixtures(8).get(WAITS).clone();
+            java7[7] = 51;
+            return java7;
         }
         return Downgrade.toVersion(InMemoryCompiler.fixtures(8).get(WAITS), version);
     }

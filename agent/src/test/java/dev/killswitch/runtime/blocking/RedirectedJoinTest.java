@@ -1,0 +1,73 @@
+package dev.killswitch.runtime.blocking;
+
+import dev.killswitch.instrument.killpoints.KillPointInserter;
+import dev.killswitch.runtime.start.RuntimeStart;
+import dev.killswitch.testing.Bytecode;
+import dev.killswitch.testing.InMemoryCompiler;
+import dev.killswitch.testing.TransformingClassLoader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A redirected {@code CompletableFuture.join()} ends as the original does in every state the future can be in:
+ * complete with a value, with null, exceptionally, cancelled, or not yet complete.
+ */
+class RedirectedJoinTest {
+    private static final String JOINS = "com.acme.waits.Joins";
+
+    @BeforeAll
+    static void activateRuntime() {
+        RuntimeStart.activate(false);
+    }
+
+    @Test
+    void aRedirectedJoinEndsAsTheOriginalInEveryState() throws Exception {
+        byte[] original = InMemoryCompiler.fixtures(8).get(JOINS);
+        assertEquals(1, Bytecode.countRedirectedCalls(Bytecode.method(Bytecode.read(new KillPointInserter().instrument(original).bytes()), "join")),
+                "join() is redirected");
+        Method redirected = joins(new TransformingClassLoader(Map.of(JOINS, original), "com.acme.**"));
+        Method plain = joins(new TransformingClassLoader(Map.of(JOINS, original)));
+
+        Map<String, Supplier<CompletableFuture<Object>>> states = Map.of(
+                "a value", () -> CompletableFuture.completedFuture("three"),
+                "null", () -> CompletableFuture.completedFuture(null),
+                "an exception", () -> CompletableFuture.failedFuture(new IllegalStateException("failed")),
+                "a completion exception", () -> CompletableFuture.failedFuture(new CompletionException("wrapped", new IllegalStateException("inner"))),
+                "cancelled", () -> {
+                    CompletableFuture<Object> f = new CompletableFuture<>();
+                    f.cancel(false);
+                    return f;
+                },
+                "a value later", () -> CompletableFuture.supplyAsync(() -> "later", CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS)),
+                "null later", () -> CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS)),
+                "an exception later", () -> CompletableFuture.supplyAsync(() -> {
+                    throw new IllegalArgumentException("late");
+                }, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS)));
+        for (Map.Entry<String, Supplier<CompletableFuture<Object>>> state : states.entrySet()) {
+            Object expected = plain.invoke(null, state.getValue().get());
+            assertEquals(expected, redirected.invoke(null, state.getValue().get()), "complete with " + state.getKey());
+        }
+        assertEquals("value null", plain.invoke(null, CompletableFuture.completedFuture(null)), "the fixture tells null apart");
+        Thread.currentThread().interrupt();
+        try {
+            assertEquals("value null", redirected.invoke(null, CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS))));
+            assertTrue(Thread.currentThread().isInterrupted(), "join() ignores an interrupt and keeps it");
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    private static Method joins(ClassLoader loader) throws Exception {
+        return loader.loadClass(JOINS).getMethod("join", CompletableFuture.class);
+    }
+}
