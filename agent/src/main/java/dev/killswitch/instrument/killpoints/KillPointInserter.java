@@ -180,6 +180,7 @@ public final class KillPointInserter {
         int[][] offsets = readReplaced ? CodeOffsets.of(reader) : null;
         PollStyle style = numbered ? PollStyle.NUMBERED : PollStyle.withoutNumbers(major);
         Set<String> skip = new HashSet<>();
+        Set<String> staticRedirects = new HashSet<>();
         List<String> skipped = new ArrayList<>();
         for (;;) {
             int[] counts = new int[KillPointKind.values().length];
@@ -187,15 +188,20 @@ public final class KillPointInserter {
             Map<String, CleanupRegionMarks> marks = new HashMap<>();
             Map<String, int[][]> replaced = readReplaced ? new HashMap<>() : null;
             ClassWriter writer = new NonLoadingClassWriter(reader);
-            KillPointClassVisitor visitor = new KillPointClassVisitor(writer, style, major, skip, handlers, counts, unchecked, marks, offsets, replaced);
+            KillPointClassVisitor visitor = new KillPointClassVisitor(writer, style, major, skip, staticRedirects, handlers, counts, unchecked, marks,
+                    offsets, replaced);
             reader.accept(visitor, 0);
             try {
                 byte[] bytes = writer.toByteArray();
                 return new Result(bytes, major, visitor.styles(), counts, skipped, unchecked, offsets(marks, unchecked), replaced,
                         visitor.namesSource);
             } catch (MethodTooLargeException e) {
-                // Leave that one method as it was and instrument the rest.
+                // First with its redirected calls in the short form (an invokedynamic is 2 bytes longer than a static
+                // call); if it is still too large, leave that one method as it was and instrument the rest.
                 String method = e.getMethodName() + e.getDescriptor();
+                if (major >= Opcodes.V1_7 && staticRedirects.add(method)) {
+                    continue;
+                }
                 if (!skip.add(method)) {
                     throw e;
                 }
@@ -226,6 +232,7 @@ public final class KillPointInserter {
         private final PollStyle style;
         private final int major;
         private final Set<String> skip;
+        private final Set<String> staticRedirects;
         private final boolean[] hasHandlers;
         private final int[] counts;
         private final List<String> unchecked;
@@ -238,13 +245,14 @@ public final class KillPointInserter {
         private int methodIndex;
         boolean namesSource;
 
-        KillPointClassVisitor(ClassVisitor next, PollStyle style, int major, Set<String> skip, boolean[] hasHandlers, int[] counts,
-                              List<String> unchecked, Map<String, CleanupRegionMarks> marks, int[][] offsets,
-                              Map<String, int[][]> replaced) {
+        KillPointClassVisitor(ClassVisitor next, PollStyle style, int major, Set<String> skip, Set<String> staticRedirects,
+                              boolean[] hasHandlers, int[] counts, List<String> unchecked, Map<String, CleanupRegionMarks> marks,
+                              int[][] offsets, Map<String, int[][]> replaced) {
             super(Opcodes.ASM9, next);
             this.style = style;
             this.major = major;
             this.skip = skip;
+            this.staticRedirects = staticRedirects;
             this.hasHandlers = hasHandlers;
             this.counts = counts;
             this.unchecked = unchecked;
@@ -284,7 +292,7 @@ public final class KillPointInserter {
                 return next;
             }
             MethodVisitor killPoints = new KillPointMethodVisitor(next, polls.computeIfAbsent(name, n -> style.bind(owner, n, major)),
-                    !"<clinit>".equals(name), major >= Opcodes.V1_7, counts);
+                    !"<clinit>".equals(name), major >= Opcodes.V1_7 && !staticRedirects.contains(name + descriptor), counts);
             if (!handlers) {
                 return killPoints;
             }

@@ -11,10 +11,14 @@ import dev.killswitch.testing.InMemoryCompiler;
 import dev.killswitch.testing.TransformingClassLoader;
 import dev.killswitch.testing.Victim;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.InvokeDynamicInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
@@ -74,6 +78,52 @@ class RedirectedCallsTest {
         assertTrue(handle.awaitThreadEnd(DEADLINE), handle.describe());
         assertInstanceOf(ThreadKilledError.class, victim.died.get());
         assertFalse(victim.thread.isAlive());
+    }
+
+    /**
+     * An {@code invokedynamic} is two bytes longer than the static call it stands for: a method whose redirects would
+     * take it past the 64 KB limit keeps them as static calls (sharing one type profile), rather than go without kill
+     * points at all; the class's other methods keep theirs.
+     */
+    @Test
+    void aMethodTooLargeForInvokedynamicRedirectsKeepsStaticOnes() throws Exception {
+        KillPointInserter.Result result = new KillPointInserter().instrument(manySleeps());
+        assertEquals(List.of(), result.skippedMethods(), "no method left without kill points");
+        ClassNode transformed = Bytecode.read(result.bytes());
+        List<AbstractInsnNode> many = redirects(Bytecode.method(transformed, "many"));
+        assertEquals(SLEEPS, many.size(), "every sleep is redirected");
+        for (AbstractInsnNode call : many) {
+            assertEquals(Opcodes.INVOKESTATIC, call.getOpcode(), "a static call, the short form");
+        }
+        assertInstanceOf(InvokeDynamicInsnNode.class, redirects(Bytecode.method(transformed, "one")).get(0),
+                "a method with room keeps a profile per call site");
+        Class<?> loaded = new TransformingClassLoader(Map.of(MANY_SLEEPS, manySleeps()), "com.acme.**").loadClass(MANY_SLEEPS);
+        loaded.getMethod("many", long.class).invoke(null, 0L); // verifies, links and runs
+        loaded.getMethod("one", long.class).invoke(null, 0L);
+    }
+
+    private static final String MANY_SLEEPS = "com.acme.waits.ManySleeps";
+    /** 4 bytes a sleep as compiled, 6 with an invokedynamic: 48,000 bytes of code fit, 72,000 do not. */
+    private static final int SLEEPS = 12_000;
+
+    /** A Java 8 class: {@code many} makes {@link #SLEEPS} calls of {@code Thread.sleep(millis)}, {@code one} makes one. */
+    private static byte[] manySleeps() {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, MANY_SLEEPS.replace('.', '/'), null, "java/lang/Object", null);
+        for (String name : new String[] {"many", "one"}) {
+            MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, name, "(J)V", null,
+                    new String[] {"java/lang/InterruptedException"});
+            mv.visitCode();
+            for (int i = 0; i < (name.equals("many") ? SLEEPS : 1); i++) {
+                mv.visitVarInsn(Opcodes.LLOAD, 0);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Thread", "sleep", "(J)V", false);
+            }
+            mv.visitInsn(Opcodes.RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+        cw.visitEnd();
+        return cw.toByteArray();
     }
 
     /** The fixture as a compiler for {@code version} writes it: Java 8 and 17 compile, older versions rewritten down. */
