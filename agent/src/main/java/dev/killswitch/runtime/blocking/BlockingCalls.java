@@ -304,9 +304,9 @@ public final class BlockingCalls {
      * join() ignores interrupts: wait through get(), then let join() itself return or throw as it does.
      * A future already complete costs what join() costs: getNow() reads the result once, as join() does, and
      * throws what join() throws; it waits for nothing, so a pending kill is not looked for there (it lands at the
-     * next kill point, as after any call that does not wait). Null, not a marker object, stands for "no value yet",
-     * a test JDK 17's C2 merges with getNow()'s own (with a marker, a loop of joins of a complete future ran 1.8 times
-     * as long as with join() itself); a future complete with null takes the second test, isDone().
+     * next kill point, as after any call that does not wait). Null, not a marker object, stands for "no value yet":
+     * getNow() tests the result for null anyway, and with a marker a loop of joins of a complete future ran 1.8 times
+     * as long as with join() itself on JDK 17, with null as fast. A future complete with null takes the second test.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static Object join(CompletableFuture future) {
