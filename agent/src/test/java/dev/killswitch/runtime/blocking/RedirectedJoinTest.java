@@ -9,13 +9,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,7 +40,9 @@ class RedirectedJoinTest {
         byte[] original = InMemoryCompiler.fixtures(8).get(JOINS);
         assertEquals(1, Bytecode.countRedirectedCalls(Bytecode.method(Bytecode.read(new KillPointInserter().instrument(original).bytes()), "join")),
                 "join() is redirected");
-        Method redirected = joins(new TransformingClassLoader(Map.of(JOINS, original), "com.acme.**"));
+        TransformingClassLoader transforming = new TransformingClassLoader(Map.of(JOINS, original), "com.acme.**");
+        Method redirected = joins(transforming);
+        assertTrue(transforming.report().contains("instrumented " + JOINS), transforming.report());
         Method plain = joins(new TransformingClassLoader(Map.of(JOINS, original)));
 
         Map<String, Supplier<CompletableFuture<Object>>> states = Map.of(
@@ -65,6 +72,44 @@ class RedirectedJoinTest {
         } finally {
             Thread.interrupted();
         }
+    }
+
+    /** The waiting path for certain: the future completes only once the joining thread waits for it. */
+    @Test
+    void aRedirectedJoinThatWaitsEndsAsTheOriginal() throws Exception {
+        byte[] original = InMemoryCompiler.fixtures(8).get(JOINS);
+        TransformingClassLoader transforming = new TransformingClassLoader(Map.of(JOINS, original), "com.acme.**");
+        Method redirected = joins(transforming);
+        assertTrue(transforming.report().contains("instrumented " + JOINS), transforming.report());
+        Method plain = joins(new TransformingClassLoader(Map.of(JOINS, original)));
+
+        Map<String, Consumer<CompletableFuture<Object>>> endings = Map.of(
+                "a value", f -> f.complete("three"),
+                "null", f -> f.complete(null),
+                "an exception", f -> f.completeExceptionally(new IllegalStateException("failed")),
+                "cancelled", f -> f.cancel(false));
+        for (Map.Entry<String, Consumer<CompletableFuture<Object>>> ending : endings.entrySet()) {
+            assertEquals(joinWaiting(plain, ending.getValue()), joinWaiting(redirected, ending.getValue()),
+                    "completed with " + ending.getKey() + " while join() waits");
+        }
+    }
+
+    private static String joinWaiting(Method join, Consumer<CompletableFuture<Object>> ending) throws Exception {
+        CompletableFuture<Object> future = new CompletableFuture<>();
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread joiner = new Thread(() -> {
+            try {
+                outcome.set(join.invoke(null, future));
+            } catch (ReflectiveOperationException e) {
+                outcome.set(e.getCause());
+            }
+        }, "joiner");
+        joiner.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> joiner.getState() == Thread.State.WAITING);
+        ending.accept(future);
+        joiner.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(joiner.isAlive(), "join() returned");
+        return String.valueOf(outcome.get());
     }
 
     private static Method joins(ClassLoader loader) throws Exception {
