@@ -184,6 +184,13 @@ public final class SwitchArmer implements Runnable {
                 Unwinding.delivered(request.thread(), request.error(), request); // before it leaves PendingKills: no gap
             }
             KillStats.delivered(request.latencyNanos());
+            StackTraceElement at = request.deliveredFrame();
+            if (at != null) {
+                long now = System.nanoTime();
+                for (MethodSwitch s : SwitchRegistry.forFrame(at)) {
+                    s.landedWhileLingering(now);
+                }
+            }
         }
         PendingKills.remove(request);
         release(request);

@@ -45,7 +45,7 @@ public final class MethodSwitch {
     /** Re-armed within this time of its last release, a switch is busy: kills keep coming to it. */
     static final long BUSY_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** A lingering switch stays armed this long after its last release. */
-    static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    public static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Passes of armed kill points by threads with no kill pending, beyond which others run this method. */
     static final int BYSTANDER_LIMIT = 64;
     /** Once other threads were seen running it, a switch counts as shared for this long. */
@@ -214,6 +214,19 @@ public final class MethodSwitch {
         }
         disarm();
         return false;
+    }
+
+    /**
+     * A kill landed at one of this switch's kill points while it lingered, before the delivering thread armed anything
+     * for it (the victim met the armed kill point first): a kill came to it as much as one that armed it, so it lingers
+     * on as if armed and released now. Without this, kills that keep coming every few hundred milliseconds found it
+     * disarmed once a second and flipped it twice, recompiling the method each time.
+     */
+    public void landedWhileLingering(long now) {
+        if (armed && armCount == 0) {
+            releasedAt = now;
+            disarmAt = now + LINGER_NANOS;
+        }
     }
 
     /** @return true once the switch is no longer lingering (disarmed now, or armed again for a kill) */

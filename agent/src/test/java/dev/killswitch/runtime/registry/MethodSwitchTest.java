@@ -54,6 +54,24 @@ class MethodSwitchTest {
     }
 
     @Test
+    void aKillThatLandsAtALingeringSwitchKeepsItLingering() {
+        MethodSwitch s = new MethodSwitch("com.acme.A", "run");
+        s.landedWhileLingering(0);
+        assertFalse(s.isArmed(), "an idle switch stays idle");
+        s.arm(0);
+        s.release(1 * MS);
+        s.arm(100 * MS);
+        assertTrue(s.release(101 * MS), "lingers");
+        s.landedWhileLingering(900 * MS); // the next victim met the armed kill point before anything was armed for it
+        assertFalse(s.disarmIfDue(101 * MS + MethodSwitch.LINGER_NANOS), "still lingering a second after its release");
+        assertTrue(s.isArmed());
+        assertTrue(s.disarmIfDue(900 * MS + MethodSwitch.LINGER_NANOS));
+        assertFalse(s.isArmed(), "idle a second after the last kill landed");
+        s.landedWhileLingering(2000 * MS);
+        assertFalse(s.isArmed(), "a landing does not arm a disarmed switch");
+    }
+
+    @Test
     void aSwitchThatOtherThreadsRunLingersWhenKillsKeepComingIfAKillChoseItFirst() {
         MethodSwitch s = new MethodSwitch("com.acme.A", "run");
         s.armFirst(0);
