@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * started and ended at a fixed rate, by a kill or (the baseline) by a cooperative stop, so that the
  * CPU load is the same and only the way victims end differs. Prints the bystander's throughput.
  * Arguments: kills per second, seconds to measure, victim (same: the bystander's own method; other),
- * end (kill or stop).
+ * end (kill or stop), and optionally seconds of warm-up at that rate before the measurement (3 by default).
  */
 public final class StormProbe {
     private StormProbe() {
@@ -31,7 +31,7 @@ public final class StormProbe {
         b.start();
 
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
-        long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(args.length > 4 ? Integer.parseInt(args[4]) : 3);
         long measureEnd = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
         long next = System.nanoTime();
         long startCount = -1;
