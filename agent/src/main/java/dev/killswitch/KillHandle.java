@@ -14,6 +14,9 @@ public interface KillHandle {
     /** The thread the kill was aimed at. */
     Thread thread();
 
+    /** The thread's name when the kill was asked: a worker may be renamed as it unwinds (executors rename it when its task ends). */
+    String threadName();
+
     /** The reason given with the request; it is also in the message of the {@link ThreadKilledError}. */
     String reason();
 

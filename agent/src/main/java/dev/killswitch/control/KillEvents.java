@@ -68,7 +68,7 @@ public final class KillEvents implements KillOutcomes {
                 return;
             }
             event.threadId = kill.thread().getId();
-            event.threadName = kill.thread().getName();
+            event.threadName = kill.threadName();
             event.reason = kill.reason();
             event.requester = requester;
             event.outcome = kill.status().name();

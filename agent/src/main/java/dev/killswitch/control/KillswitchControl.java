@@ -219,7 +219,7 @@ public final class KillswitchControl implements KillswitchMXBean {
         boolean ended = h.hasThreadEnded();
         String whyNot = h.whyNotDelivered().orElse("");
         String[] onDemand = h.instrumentedOnDemand().toArray(new String[0]);
-        return new KillView(threadId, number, h.thread().getName(), status, h.reason(), deliveredAt, latency, ended, whyNot,
+        return new KillView(threadId, number, h.threadName(), status, h.reason(), deliveredAt, latency, ended, whyNot,
                 description.get(), onDemand);
     }
 

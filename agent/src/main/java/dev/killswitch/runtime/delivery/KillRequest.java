@@ -25,6 +25,8 @@ public final class KillRequest implements KillHandle {
     private static final long AWAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final Thread thread;
+    /** The thread's name when the kill was asked. */
+    private final String threadName;
     private final String reason;
     /** Who asked, as {@code thread N "name"}. */
     final String requester;
@@ -86,6 +88,7 @@ public final class KillRequest implements KillHandle {
     KillRequest(Thread thread, String reason, long requestedNanos, boolean escalated, boolean waitForSelectedCode, boolean onDemand) {
         this.mayInstrumentOnDemand = onDemand;
         this.thread = thread;
+        this.threadName = thread.getName();
         this.reason = reason;
         this.requester = ThreadLabels.label(Thread.currentThread());
         this.requestedNanos = requestedNanos;
@@ -274,6 +277,16 @@ public final class KillRequest implements KillHandle {
     @Override
     public Thread thread() {
         return thread;
+    }
+
+    @Override
+    public String threadName() {
+        return threadName;
+    }
+
+    /** {@code thread N "name"}, named as it was when the kill was asked. */
+    String label() {
+        return ThreadLabels.label(ThreadLabels.id(thread), threadName);
     }
 
     @Override

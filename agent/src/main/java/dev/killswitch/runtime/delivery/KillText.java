@@ -12,7 +12,7 @@ final class KillText {
     }
 
     static String describe(KillRequest r) {
-        String who = ThreadLabels.label(r.thread());
+        String who = r.label();
         switch (r.status()) {
             case DELIVERED:
                 StackTraceElement at = r.deliveredFrame();

@@ -10,6 +10,7 @@ import java.util.Optional;
 /** The handle of a kill that was not accepted. */
 final class RefusedKill implements KillHandle {
     private final Thread thread;
+    private final String threadName;
     private final String reason;
     private final KillStatus status;
     private final String why;
@@ -18,6 +19,7 @@ final class RefusedKill implements KillHandle {
 
     private RefusedKill(Thread thread, String reason, KillStatus status, String why, KillHandle pending) {
         this.thread = thread;
+        this.threadName = thread.getName();
         this.reason = reason;
         this.status = status;
         this.why = why;
@@ -52,6 +54,11 @@ final class RefusedKill implements KillHandle {
     @Override
     public Thread thread() {
         return thread;
+    }
+
+    @Override
+    public String threadName() {
+        return threadName;
     }
 
     @Override
@@ -116,7 +123,7 @@ final class RefusedKill implements KillHandle {
 
     @Override
     public String describe() {
-        return "kill of " + ThreadLabels.label(thread) + " refused: " + why;
+        return "kill of " + ThreadLabels.label(ThreadLabels.id(thread), threadName) + " refused: " + why;
     }
 
     @Override

@@ -370,7 +370,7 @@ public final class SwitchArmer implements Runnable {
 
     private static void debug(KillRequest request, String what) {
         if (KillRuntime.debug()) {
-            System.err.println("killswitch: kill of " + ThreadLabels.label(request.thread()) + ": " + what);
+            System.err.println("killswitch: kill of " + request.label() + ": " + what);
         }
     }
 

@@ -8,9 +8,13 @@ public final class ThreadLabels {
     private ThreadLabels() {
     }
 
-    @SuppressWarnings("deprecation") // Thread.getId(): threadId() is JDK 19+, and ids are the same
     public static String label(Thread thread) {
-        return label(thread.getId(), thread.getName());
+        return label(id(thread), thread.getName());
+    }
+
+    @SuppressWarnings("deprecation") // Thread.getId(): threadId() is JDK 19+, and ids are the same
+    static long id(Thread thread) {
+        return thread.getId();
     }
 
     /** {@code thread 31 "report-1"}. */

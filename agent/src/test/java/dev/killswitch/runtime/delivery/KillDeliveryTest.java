@@ -300,6 +300,29 @@ class KillDeliveryTest {
         assertTrue(Killswitch.isActive());
     }
 
+    /** Executors rename a worker when its task ends (Spark's does): the kill's line, written later, names the thread it aimed at. */
+    @Test
+    void aKillNamesTheThreadAsItWasWhenAskedThoughTheThreadRenamesItselfAsItUnwinds() throws Exception {
+        Class<?> shapes = loadInstrumented(InMemoryCompiler.fixtures(17), "com.acme.shapes.Shapes");
+        Method whileLoop = shapes.getMethod("whileLoop", long.class);
+        CountDownLatch renamed = new CountDownLatch(1);
+        Victim task = Victim.start("worker for task 7", () -> {
+            try {
+                return whileLoop.invoke(null, -1L);
+            } finally {
+                Thread.currentThread().setName("idle worker");
+                renamed.countDown();
+            }
+        });
+        awaitProgress(shapes.getField("progress"));
+        KillHandle kill = Killswitch.kill(task.thread, "task 7 cancelled");
+        assertTrue(kill.awaitDelivery(DEADLINE), kill.describe());
+        assertTrue(renamed.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+        assertTrue(kill.describe().contains("\"worker for task 7\" delivered after"), kill.describe());
+        KillHandle late = Killswitch.kill(task.thread, "again");
+        assertTrue(late.describe().contains("\"idle worker\""), "a new request names it as it is now: " + late.describe());
+    }
+
     @Test
     void aThreadCanKillItself() throws Exception {
         Class<?> shapes = loadInstrumented(InMemoryCompiler.fixtures(17), "com.acme.shapes.Shapes");
