@@ -8,6 +8,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,6 +43,37 @@ class HotCodeTest {
                 ChildJvm.Line killed = ShapeScenario.killAndCheck(child, shape, "system", "platform", 30_000_000);
                 assertTrue(killed.decimal("latencyMs") < 1000, killed.toString());
             }
+        }
+    }
+
+    static List<Jdk> jdks() {
+        return TestJdks.all();
+    }
+
+    /**
+     * A kill looks at its victim's stack before it arms anything. On JDK 19 and later {@code Thread.getStackTrace} of
+     * another thread is a handshake with that thread alone, where the thread bean's look is a safepoint: every thread
+     * of the JVM stopped, once per kill, for 0.1 to 0.3 ms. The JVM's own log of its safepoints and handshakes tells.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aKillLooksAtTheVictimsStackWithoutStoppingTheOtherThreads(Jdk jdk) throws IOException {
+        jdk.requireAtLeast(19, "a look at one thread's stack that stops no other");
+        Path log = Files.createTempFile("safepoints", ".log");
+        try {
+            try (ChildJvm child = ShapeScenario.startDriver(ChildJvm.with(jdk).agentArgs("include=com.acme.**")
+                    .jvmArgs("-Xlog:safepoint=info,handshake=info:file=" + log), "java17")) {
+                for (String shape : new String[] {"whileLoop", "countedLoop"}) { // the first kill of a JVM starts the deliverer, the second finds it ready
+                    ShapeScenario.killAndCheck(child, shape, "system", "platform", 30_000_000);
+                }
+            }
+            List<String> lines = Files.readAllLines(log);
+            List<String> dumps = lines.stream().filter(l -> l.contains("\"ThreadDump\"")).collect(Collectors.toList());
+            assertTrue(dumps.isEmpty(), "no safepoint to look at a stack:\n" + String.join("\n", dumps));
+            assertTrue(lines.stream().anyMatch(l -> l.contains("\"GetStackTraceClosure\"")), "stacks were looked at by handshakes:\n"
+                    + String.join("\n", lines));
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 }

@@ -13,12 +13,19 @@ import java.lang.management.ThreadMXBean;
  * both, costs about 25 ms to start, so the deliverer starts it while it has nothing to do ({@link #prepare}), or when
  * a stack turns out that deep. Until then, or where it is missing or refuses (a virtual thread, a runtime image
  * without {@code java.management}), {@code Thread.getStackTrace} it is.
+ *
+ * <p>From JDK 19 on, {@code Thread.getStackTrace} of another thread is a handshake with that thread alone, and cut at
+ * {@value #JVM_CUT} frames, where the bean's look is a safepoint that stops every thread of the JVM (0.1 to 0.3 ms,
+ * once per kill, for bystanders that have nothing to do with it). There it is the first look, and the bean is asked
+ * only for a stack it cut.
  */
 public final class StackSamples {
     /** Frames in a head: enough to hold the innermost selected frame of almost any stack. */
     static final int HEAD = 64;
     /** Where {@code Thread.getStackTrace} stops on JDKs that apply {@code MaxJavaStackTraceDepth} to it (its default). */
     static final int JVM_CUT = 1024;
+    /** Thread.getStackTrace of another thread is a handshake with it alone, and stops at {@value #JVM_CUT} frames. */
+    static final boolean BY_HANDSHAKE = Runtime.version().feature() >= 19;
     private static volatile ThreadMXBean threads;
     private static volatile boolean prepared;
 
@@ -38,14 +45,20 @@ public final class StackSamples {
         }
     }
 
-    /** The top {@value #HEAD} frames of {@code t}, or its whole stack; complete if shorter than {@value #HEAD}. */
+    /** The top of {@code t}'s stack, or all of it: complete unless {@link #partial}. */
     static StackTraceElement[] head(Thread t) {
-        StackTraceElement[] head = fromBean(t, HEAD);
+        StackTraceElement[] head = BY_HANDSHAKE ? null : fromBean(t, HEAD);
         return head != null ? head : t.getStackTrace();
     }
 
     /** The whole stack of {@code t}, however deep. */
     public static StackTraceElement[] whole(Thread t) {
+        if (BY_HANDSHAKE) {
+            StackTraceElement[] stack = t.getStackTrace();
+            if (stack.length < JVM_CUT) {
+                return stack;
+            }
+        }
         StackTraceElement[] whole = fromBean(t, Integer.MAX_VALUE);
         if (whole != null) {
             return whole;
@@ -77,6 +90,6 @@ public final class StackSamples {
 
     /** True if {@code head} may be only the top of a deeper stack. */
     static boolean partial(StackTraceElement[] head) {
-        return head.length >= HEAD;
+        return head.length >= (BY_HANDSHAKE ? JVM_CUT : HEAD);
     }
 }
