@@ -43,10 +43,24 @@ class DeepStacksTest {
         }
     }
 
+    /**
+     * A JVM told to keep stack traces short ({@code -XX:MaxJavaStackTraceDepth}, which some set to make exceptions
+     * cheaper) cuts {@code Thread.getStackTrace} of another thread there from JDK 19 on: a stack of 50 frames of a
+     * library on top of the selected loop is not the whole stack, whatever its length.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void selectedCodeUnderLibraryFramesIsFoundWhenTheJvmCutsStackTracesShort(Jdk jdk) {
+        try (ChildJvm target = startAndKill(jdk, "looper", "loopOverDeepLibrary", "RECURSING", "-XX:MaxJavaStackTraceDepth=50")) {
+            assertEquals("looper", target.awaitEvent("FINALLY", Duration.ofSeconds(20)).get("name"), target.describe());
+            assertEquals("dev.killswitch.ThreadKilledError", target.awaitEvent("DIED").get("error"), target.describe());
+        }
+    }
+
     /** Starts {@code Deep.method} on a thread, waits until it is where it stays, and kills it with the command-line tool. */
-    private static ChildJvm startAndKill(Jdk jdk, String thread, String method, String there) {
+    private static ChildJvm startAndKill(Jdk jdk, String thread, String method, String there, String... jvmArgs) {
         ChildJvm target = ChildJvm.with(jdk.require()).classPath(Paths.fixtures("ondemand")).main(ControlTarget.class)
-                .jvmArgs("-Xss64m").agentArgs("include=com.acme.deep.Deep;on-demand=none").start();
+                .jvmArgs("-Xss64m").jvmArgs(jvmArgs).agentArgs("include=com.acme.deep.Deep;on-demand=none").start();
         try {
             target.awaitEvent("READY");
             long id = target.ask("START " + thread + " com.acme.deep.Deep " + method, "STARTED").number("id");
