@@ -1,7 +1,6 @@
 package dev.killswitch.runtime.delivery;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.PlatformManagedObject;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 
@@ -15,79 +14,121 @@ import java.lang.management.ThreadMXBean;
  *
  * <p>From JDK 19 on, {@code Thread.getStackTrace} of another thread is a handshake with that thread alone, where the
  * bean's look is a safepoint that stops every thread of the JVM (0.1 to 0.3 ms, once per kill, for bystanders that
- * have nothing to do with it); but it stops at {@code MaxJavaStackTraceDepth} frames (1,024 by default, fewer where
- * someone made exceptions cheaper; 0: no limit). So there, once that limit is known, it is the first look, and the
- * bean is asked only for a stack it may have cut; until the limit is known, any stack it gives may be cut.
+ * have nothing to do with it); so there it is the first look. But it stops at {@code MaxJavaStackTraceDepth} frames
+ * (1,024 by default, fewer where someone made exceptions cheaper, none at 0), and a stack it may have cut is asked of
+ * the bean. Where it cuts is found by the same flag's cut of a stack trace of known depth ({@link #limit}): at the
+ * first look, up to {@value #FIRST_PROBE} frames (0.2 ms), and past the default cut when the deliverer is idle.
  */
 public final class StackSamples {
     /** Frames in a head: enough to hold the innermost selected frame of almost any stack. */
     static final int HEAD = 64;
     /** Thread.getStackTrace of another thread is a handshake with it alone, cut at MaxJavaStackTraceDepth frames. */
     static final boolean BY_HANDSHAKE = Runtime.version().feature() >= 19;
-    private static final int UNKNOWN = -1;
-    /** Where Thread.getStackTrace cuts, from JDK 19 on: 0 nowhere, UNKNOWN until {@link #prepare} reads it (or if it cannot). */
-    private static volatile int cut = UNKNOWN;
+    /** How deep the first look for the cut goes: past a head, cheaply. */
+    static final int FIRST_PROBE = HEAD + 16;
+    /** How deep the second look goes: past the default cut, 1,024. */
+    static final int SECOND_PROBE = 1100;
+    private static final int NOT_YET = -1;
+    /** The limit where the cut could not be found: the bean looks first, as before JDK 19. */
+    private static final int UNKNOWN = 0;
+    /**
+     * From JDK 19 on: a stack from Thread.getStackTrace this long or longer may have been cut; UNKNOWN, or NOT_YET. It
+     * only ever grows, from one true bound to a closer one, so a look may use any value it reads.
+     */
+    private static volatile int limit = NOT_YET;
+    /** The limit is where the JVM cuts, or beyond the second probe: no closer bound to find. */
+    private static boolean limitFinal;
     private static volatile ThreadMXBean threads;
     private static volatile boolean prepared;
 
     private StackSamples() {
     }
 
-    /** Starts the thread management bean and reads where stack traces are cut, once. */
+    /** Starts the thread management bean, once. */
     static synchronized void prepare() {
         if (prepared) {
             return;
         }
         prepared = true;
-        if (BY_HANDSHAKE) {
-            try {
-                cut = Math.max(0, Integer.parseInt(vmOption("MaxJavaStackTraceDepth")));
-            } catch (Throwable e) {
-                // not HotSpot, no jdk.management, or not allowed: the bean looks first, as before JDK 19
-            }
+        if (BY_HANDSHAKE && limit() != UNKNOWN && !limitFinal) {
+            probe(SECOND_PROBE);
         }
         try {
-            threads = ManagementFactory.getThreadMXBean(); // after the cut: a look that finds the bean finds the cut too
+            threads = ManagementFactory.getThreadMXBean();
         } catch (Throwable e) {
             // no java.management, or not allowed: whole stacks it is
         }
     }
 
-    /** A HotSpot flag's value, through its diagnostic bean, by name: the runtime depends on nothing outside java.* (house rule). */
-    private static String vmOption(String name) throws ReflectiveOperationException {
-        Class<? extends PlatformManagedObject> diagnostic = Class.forName("com.sun.management.HotSpotDiagnosticMXBean", false,
-                ClassLoader.getPlatformClassLoader()).asSubclass(PlatformManagedObject.class);
-        Object option = diagnostic.getMethod("getVMOption", String.class).invoke(ManagementFactory.getPlatformMXBean(diagnostic), name);
-        return (String) option.getClass().getMethod("getValue").invoke(option);
+    /**
+     * From JDK 19 on, the length from which a stack that {@code Thread.getStackTrace} returns may have been cut; {@link
+     * #UNKNOWN} before. A throwable's stack trace is cut by the same flag, counting the same frames (hidden ones are left
+     * out of both), so a trace taken some calls deeper than a first one tells: shorter than the two add up to, it was
+     * cut, and where; as long, nothing is cut before that length.
+     */
+    static int limit() {
+        int l = limit;
+        if (l == NOT_YET) {
+            probe(FIRST_PROBE);
+            l = limit;
+        }
+        return l;
+    }
+
+    private static synchronized void probe(int calls) {
+        if (limitFinal) {
+            return;
+        }
+        int found = UNKNOWN;
+        if (BY_HANDSHAKE) {
+            try {
+                int base = new Throwable().getStackTrace().length;
+                int deep = traceLength(calls); // base + calls + 1 frames, if not cut
+                if (base > 0) {
+                    found = Math.min(deep, base + calls);
+                    limitFinal = deep < base + calls || calls >= SECOND_PROBE;
+                }
+            } catch (StackOverflowError e) {
+                // a thread with a small stack: no bound found
+            }
+        }
+        if (found == UNKNOWN) {
+            limitFinal = true;
+            if (limit != NOT_YET) {
+                return; // the bound found before stands
+            }
+        }
+        limit = found;
+    }
+
+    /** The length of a stack trace taken {@code calls} calls deeper than here. */
+    private static int traceLength(int calls) {
+        return calls == 0 ? new Throwable().getStackTrace().length : traceLength(calls - 1);
     }
 
     /** The top of {@code t}'s stack, or all of it: complete unless {@link #partial}. */
     static StackTraceElement[] head(Thread t) {
-        StackTraceElement[] head = BY_HANDSHAKE && cut != UNKNOWN ? null : fromBean(t, HEAD);
+        StackTraceElement[] head = BY_HANDSHAKE && limit() != UNKNOWN ? null : fromBean(t, HEAD);
         return head != null ? head : t.getStackTrace();
     }
 
-    /** True if {@code head} may be only the top of a deeper stack. */
+    /** True if {@code head}, which {@link #head} returned, may be only the top of a deeper stack. */
     static boolean partial(StackTraceElement[] head) {
-        if (!BY_HANDSHAKE) {
-            return head.length >= HEAD;
-        }
-        int c = cut;
-        return c == UNKNOWN || (c > 0 && head.length >= c); // unknown: Thread.getStackTrace may have cut it anywhere
+        int l = BY_HANDSHAKE ? limit() : UNKNOWN;
+        return head.length >= (l == UNKNOWN ? HEAD : l); // the limit is known: head() used it
     }
 
     /** The whole stack of {@code t}, however deep. */
     public static StackTraceElement[] whole(Thread t) {
-        if (BY_HANDSHAKE) {
-            if (!prepared) {
-                prepare(); // without the limit no stack from Thread.getStackTrace can be taken as whole
+        int l = BY_HANDSHAKE ? limit() : UNKNOWN;
+        if (l != UNKNOWN) {
+            StackTraceElement[] stack = t.getStackTrace();
+            if (stack.length < l) {
+                return stack;
             }
-            int c = cut;
-            if (c != UNKNOWN) {
-                StackTraceElement[] stack = t.getStackTrace();
-                if (c == 0 || stack.length < c) {
-                    return stack;
-                }
+            prepare(); // maybe cut: a closer bound, or the bean, which reads all of it
+            if (stack.length < limit) {
+                return stack;
             }
         }
         StackTraceElement[] whole = fromBean(t, Integer.MAX_VALUE);
