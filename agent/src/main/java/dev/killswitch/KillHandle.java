@@ -14,8 +14,10 @@ public interface KillHandle {
     /** The thread the kill was aimed at. */
     Thread thread();
 
-    /** The thread's name when the kill was asked: a worker may be renamed as it unwinds (executors rename it when its task ends). */
-    String threadName();
+    /** The thread's name when the kill was asked (by default, its name now): a worker may be renamed as it unwinds (executors rename it when its task ends). */
+    default String threadName() {
+        return thread().getName();
+    }
 
     /** The reason given with the request; it is also in the message of the {@link ThreadKilledError}. */
     String reason();

@@ -79,7 +79,7 @@ class StopShimTransformerTest {
         }
         assertTrue(all.size() > 5000, "classes scanned: " + all.size());
         // The fixtures call stop(); java.base did until JDK 20 (ThreadGroup.stop), so on JDK 21 and later they are all there is.
-        assertTrue(callers >= 1, "stop() callers found: " + callers);
+        assertTrue(callers >= (Runtime.version().feature() < 21 ? 2 : 1), "stop() callers found: " + callers);
         assertTrue(falseAlarms <= all.size() / 100, "classes parsed for nothing: " + falseAlarms);
     }
 
