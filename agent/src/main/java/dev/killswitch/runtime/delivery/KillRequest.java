@@ -286,7 +286,7 @@ public final class KillRequest implements KillHandle {
 
     /** {@code thread N "name"}, named as it was when the kill was asked. */
     String label() {
-        return ThreadLabels.label(ThreadLabels.id(thread), threadName);
+        return ThreadLabels.label(thread, threadName);
     }
 
     @Override

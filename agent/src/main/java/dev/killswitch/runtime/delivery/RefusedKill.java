@@ -123,7 +123,7 @@ final class RefusedKill implements KillHandle {
 
     @Override
     public String describe() {
-        return "kill of " + ThreadLabels.label(ThreadLabels.id(thread), threadName) + " refused: " + why;
+        return "kill of " + ThreadLabels.label(thread, threadName) + " refused: " + why;
     }
 
     @Override

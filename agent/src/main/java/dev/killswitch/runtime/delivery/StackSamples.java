@@ -50,8 +50,8 @@ public final class StackSamples {
             return;
         }
         prepared = true;
-        if (BY_HANDSHAKE && limit() != UNKNOWN && !limitFinal) {
-            probe(SECOND_PROBE);
+        if (BY_HANDSHAKE && limit() != UNKNOWN) {
+            probe(SECOND_PROBE); // nothing if the first found the cut itself
         }
         try {
             threads = ManagementFactory.getThreadMXBean();
@@ -92,13 +92,14 @@ public final class StackSamples {
                 // a thread with a small stack: no bound found
             }
         }
-        if (found == UNKNOWN) {
+        if (found != UNKNOWN) {
+            limit = found;
+        } else {
             limitFinal = true;
-            if (limit != NOT_YET) {
-                return; // the bound found before stands
+            if (limit == NOT_YET) {
+                limit = UNKNOWN; // else the bound found before stands
             }
         }
-        limit = found;
     }
 
     /** The length of a stack trace taken {@code calls} calls deeper than here. */

@@ -9,12 +9,13 @@ public final class ThreadLabels {
     }
 
     public static String label(Thread thread) {
-        return label(id(thread), thread.getName());
+        return label(thread, thread.getName());
     }
 
+    /** The thread named as it was once: a kill's victim, as it was when the kill was asked. */
     @SuppressWarnings("deprecation") // Thread.getId(): threadId() is JDK 19+, and ids are the same
-    static long id(Thread thread) {
-        return thread.getId();
+    static String label(Thread thread, String name) {
+        return label(thread.getId(), name);
     }
 
     /** {@code thread 31 "report-1"}. */
