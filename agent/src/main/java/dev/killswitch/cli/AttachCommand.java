@@ -39,7 +39,13 @@ final class AttachCommand {
                 throw new CliException(ExitCodes.USAGE, "the agent would not start with these arguments: " + e.getMessage());
             }
             String tmpdir = properties.getProperty("java.io.tmpdir");
-            if (CommandClient.find(process, tmpdir) != null) {
+            Path channel;
+            try {
+                channel = CommandClient.find(process, tmpdir);
+            } catch (CliException anotherJvms) {
+                throw new CliException(anotherJvms.exitCode, "nothing was loaded: " + anotherJvms.getMessage());
+            }
+            if (channel != null) {
                 out.println("the killswitch agent is already active in JVM " + pid + "; it is not loaded again"
                         + " (its patterns stay as they are):");
                 return CommandClient.run(pid, List.of("status"), out, err);
@@ -64,7 +70,7 @@ final class AttachCommand {
         }
     }
 
-    private static boolean awaitChannel(ProcessHandle process, String tmpdir) {
+    private static boolean awaitChannel(ProcessHandle process, String tmpdir) throws CliException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CHANNEL_WAIT_MILLIS);
         Path socket;
         while ((socket = CommandClient.find(process, tmpdir)) == null && System.nanoTime() < deadline && process.isAlive()) {

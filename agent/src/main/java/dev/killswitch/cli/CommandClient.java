@@ -49,24 +49,37 @@ final class CommandClient {
     /**
      * The agent's socket for the process: in this tool's temporary folder, or in {@code tmpdir} (the JVM's own,
      * if known), seen directly or through the process's root (a JVM in a container); null if there is none. Only
-     * a folder that belongs to the process's user counts.
+     * a folder that belongs to the process's user counts, and only the channel of that very process: in a temporary
+     * folder shared between containers, another live JVM with the same process id may hold the folder, and the tool
+     * says so; an ended one's folder, its process id given again, counts as none.
      */
-    static Path find(ProcessHandle process, String tmpdir) {
+    static Path find(ProcessHandle process, String tmpdir) throws CliException {
         List<Path> folders = new ArrayList<>();
         Path tmp = Path.of(tmpdir != null ? tmpdir : System.getProperty("java.io.tmpdir"));
         folders.add(tmp);
         folders.add(Path.of("/proc", Long.toString(process.pid()), "root").resolve(tmp.getRoot() == null ? tmp : tmp.getRoot().relativize(tmp)));
         String user = process.info().user().orElse(null);
+        Path another = null;
         for (Path folder : folders) {
             Path socket = CommandChannel.socket(folder, process.pid());
             try {
                 if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)
                         && (user == null || user.equals(Files.getOwner(socket.getParent(), LinkOption.NOFOLLOW_LINKS).getName()))) {
-                    return socket;
+                    if (ChannelOwner.is(socket.getParent(), process)) {
+                        return socket;
+                    }
+                    if (ChannelFolder.listens(socket)) { // else the folder of an ended process whose id was given again: none
+                        another = another == null ? socket.getParent() : another;
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 // not ours to look at: not this agent's
             }
+        }
+        if (another != null) {
+            throw new CliException(ExitCodes.UNREACHABLE, another + " holds the command channel of another JVM with process id "
+                    + process.pid() + ", started at another time (a temporary folder shared with another container): the tool cannot"
+                    + " reach JVM " + process.pid() + "; JMX clients still can");
         }
         return null;
     }

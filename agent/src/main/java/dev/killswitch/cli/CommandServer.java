@@ -16,18 +16,15 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The agent's half of the command-line tool's channel ({@link CommandChannel}): one daemon thread waits on a
@@ -36,12 +33,14 @@ import java.util.Set;
  * machinery starts. A JVM started with {@code -XX:+DisableAttachMechanism} refuses tools, so it gets no channel.
  */
 public final class CommandServer implements Runnable {
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
-
     private final KillswitchMXBean control;
     private final PrintStream log;
     private final Path folder;
     private final Path socket;
+    /** Between the claim and the JVM's end: the claim, and whether the end has come. */
+    private final Object claiming = new Object();
+    private ChannelFolder claimed;
+    private boolean ended;
 
     private CommandServer(KillswitchMXBean control, PrintStream log) {
         this.control = control;
@@ -52,9 +51,19 @@ public final class CommandServer implements Runnable {
         this.socket = CommandChannel.socket(tmp, pid);
     }
 
-    /** Opens the channel in the background, so that start-up does not wait for it. */
+    /**
+     * Opens the channel in the background, so that start-up does not wait for it. A shutdown hook, not the JVM's
+     * removal of files at exit, removes the folder: only if this JVM claimed it (one refused a folder that another JVM
+     * holds must leave that JVM's files alone), and never in the middle of the opening, which it waits for.
+     */
     public static void start(KillswitchMXBean control, PrintStream log) {
-        Thread t = new Thread(new CommandServer(control, log), "killswitch-commands");
+        CommandServer server = new CommandServer(control, log);
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(server::end, "killswitch-commands-end"));
+        } catch (IllegalStateException shutdownInProgress) {
+            return; // the JVM ends already: nobody could use a channel
+        }
+        Thread t = new Thread(server, "killswitch-commands");
         t.setDaemon(true);
         t.start();
     }
@@ -64,94 +73,95 @@ public final class CommandServer implements Runnable {
         if (attachDisabled()) {
             return;
         }
-        removeStaleFolders(folder.getParent());
-        try {
-            folder.toFile().deleteOnExit(); // deleted in reverse order: the socket, then its folder
-            socket.toFile().deleteOnExit();
-        } catch (IllegalStateException shutdownInProgress) {
-            return; // the JVM ends before the channel is open: nobody could use it, and nothing is left behind
-        }
+        ChannelFolder.removeStale(folder.getParent(), folder);
+        ServerSocketChannel server = null;
         UserPrincipal owner;
-        ServerSocketChannel server;
-        try {
-            owner = prepareFolder();
-            Files.deleteIfExists(socket); // left by an earlier JVM with this process id that did not end normally
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(socket));
-        } catch (IOException | RuntimeException e) {
-            log.println("killswitch: the command-line tool cannot reach this JVM: no channel at " + socket + " ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); JMX clients still can");
-            return;
-        }
-        for (;;) {
+        synchronized (claiming) {
+            if (ended) {
+                return;
+            }
             try {
+                claimed = ChannelFolder.claim(folder, ProcessHandle.current().pid());
+                owner = claimed.owner;
+                server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                server.bind(UnixDomainSocketAddress.of(socket));
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(server);
+                if (claimed != null) {
+                    removeClaimed();
+                }
+                if (!ending()) {
+                    log.println("killswitch: the command-line tool cannot reach this JVM: no channel at " + socket + " ("
+                            + reason(e) + "); JMX clients still can");
+                }
+                return;
+            }
+        }
+        try {
+            for (;;) {
                 SocketChannel client = server.accept();
                 Thread session = new Thread(new Session(client, owner), "killswitch-command");
                 session.setDaemon(true);
                 session.start();
-            } catch (IOException | RuntimeException e) {
-                return; // the channel was closed under us: nothing more to serve
-            }
-        }
-    }
-
-    /**
-     * Creates the folder readable by this user only, or takes over one this user left with those rights (an
-     * earlier JVM with this process id that was killed). One that anyone else made is refused.
-     */
-    private UserPrincipal prepareFolder() throws IOException {
-        boolean posix = Files.getFileStore(folder.getParent()).supportsFileAttributeView("posix");
-        boolean created = true;
-        try {
-            if (posix) {
-                Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            } else {
-                Files.createDirectory(folder);
-            }
-        } catch (FileAlreadyExistsException e) {
-            created = false;
-            if (Files.isSymbolicLink(folder) || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
-                throw new IOException(folder + " exists and is not a folder");
-            }
-        }
-        UserPrincipal owner = Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS);
-        if (!created) { // whose it is: a file made in it now is this user's
-            Path probe = Files.createTempFile(folder, "owner", "");
-            try {
-                UserPrincipal me = Files.getOwner(probe, LinkOption.NOFOLLOW_LINKS);
-                if (!owner.equals(me)) {
-                    throw new IOException(folder + " belongs to " + owner.getName() + ", not to " + me.getName());
-                }
-            } finally {
-                Files.deleteIfExists(probe);
-            }
-        }
-        if (posix && !EnumSet.copyOf(Files.getPosixFilePermissions(folder, LinkOption.NOFOLLOW_LINKS)).equals(OWNER_ONLY)) {
-            throw new IOException(folder + " may be opened by other users");
-        }
-        return owner;
-    }
-
-    /**
-     * Removes the folders of this user's JVMs that ended without removing theirs (killed with SIGKILL), as the JVM
-     * does with its own performance-data files. Another user's folder, or one still in use, cannot be removed.
-     */
-    private static void removeStaleFolders(Path tmp) {
-        try (DirectoryStream<Path> folders = Files.newDirectoryStream(tmp, CommandChannel.FOLDER_PREFIX + "*")) {
-            for (Path f : folders) {
-                String digits = f.getFileName().toString().substring(CommandChannel.FOLDER_PREFIX.length());
-                if (!digits.matches("\\d{1,18}") || ProcessHandle.of(Long.parseLong(digits)).isPresent()) {
-                    continue;
-                }
-                try {
-                    Files.deleteIfExists(f.resolve(CommandChannel.SOCKET_NAME));
-                    Files.deleteIfExists(f);
-                } catch (IOException e) {
-                    // not this user's, or not empty: left alone
-                }
             }
         } catch (IOException | RuntimeException e) {
-            // a temporary folder that cannot be listed: nothing to tidy
+            // the channel was closed under us: nothing more to serve
+        }
+    }
+
+    /** At the JVM's end: the folder goes, if this JVM holds it; an opening under way finishes first. */
+    private void end() {
+        synchronized (claiming) {
+            ended = true;
+            if (claimed != null) {
+                removeClaimed();
+            }
+        }
+    }
+
+    private static void closeQuietly(ServerSocketChannel server) {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } catch (IOException e) {
+            // nothing was served on it
+        }
+    }
+
+    private void removeClaimed() {
+        try {
+            claimed.remove();
+        } catch (IOException | RuntimeException e) {
+            // left for the next JVM with the agent, which removes the folders of ended JVMs
+        }
+        claimed = null;
+    }
+
+    /** The reason in words: a file system's exception names only the file, and some name nothing. */
+    static String reason(Exception e) {
+        if (e instanceof FileSystemException) {
+            FileSystemException f = (FileSystemException) e;
+            String why = f.getReason() != null ? f.getReason()
+                    : e instanceof NoSuchFileException ? "no such file or folder"
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileAlreadyExistsException ? "it exists already" : "the file system refused";
+            return f.getFile() == null ? why : f.getFile() + ": " + why;
+        }
+        return e.getMessage() != null ? e.getMessage() : "the system gave no reason";
+    }
+
+    /** Whether the JVM is ending: then it refuses new shutdown hooks. */
+    private static boolean ending() {
+        Thread probe = new Thread(() -> { }, "killswitch-probe");
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException shutdownInProgress) {
+            return true;
+        } catch (RuntimeException refused) {
+            return false; // a security manager that refuses hooks: say what failed
         }
     }
 
