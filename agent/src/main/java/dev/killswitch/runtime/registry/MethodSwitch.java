@@ -69,8 +69,15 @@ public final class MethodSwitch {
     private final MutableCallSite[] conditional = new MutableCallSite[CONDITIONAL_TYPES.length];
     private final MethodHandle[] conditionalArmed = new MethodHandle[CONDITIONAL_TYPES.length];
 
-    /** Written by armed kill points in threads that are not being killed; a hint, so races do not matter. */
-    int bystanderPasses;
+    /**
+     * Written by armed kill points in threads that are not being killed, since the last arming or landing: the id of
+     * the first such thread and its passes, and the passes of all others. Hints, so races do not matter; each count
+     * stops at {@link #BYSTANDER_LIMIT} and is then only read, never written at every pass (two threads taking turns
+     * would bounce the line).
+     */
+    private long firstPasser;
+    private int firstPasses;
+    private int otherPasses;
 
     // Touched by the deliverer thread only.
     /** How many pending kills want this switch armed. */
@@ -79,9 +86,9 @@ public final class MethodSwitch {
     private boolean armed;
     private long releasedAt = Long.MIN_VALUE / 2;
     private boolean busy;
-    /** Since it was last armed: whether some kill chose it to arm first. */
-    private boolean chosenFirst;
-    /** When other threads were last seen running this method while a kill was pending. */
+    /** Since it was last armed: whether some kill chose it to arm first knowing that other threads run it. */
+    private boolean chosenKnowingShared;
+    /** When other threads were last seen running this method: while a kill was pending, or since the last landing. */
     private long sharedSeenAt = Long.MIN_VALUE / 2;
     /** While released but lingering: when to disarm. */
     public long disarmAt;
@@ -160,9 +167,20 @@ public final class MethodSwitch {
     }
 
     /** Called at an armed kill point by a thread that has no kill pending. */
+    @SuppressWarnings("deprecation") // Thread.getId(): threadId() is JDK 19+
     public void bystanderPassed() {
-        if (bystanderPasses < BYSTANDER_LIMIT) {
-            bystanderPasses++;
+        long id = Thread.currentThread().getId();
+        long first = firstPasser;
+        if (first == 0) {
+            firstPasser = id;
+            first = id;
+        }
+        if (first == id) {
+            if (firstPasses < BYSTANDER_LIMIT) {
+                firstPasses++;
+            }
+        } else if (otherPasses < BYSTANDER_LIMIT) {
+            otherPasses++;
         }
     }
 
@@ -172,23 +190,27 @@ public final class MethodSwitch {
     }
 
     /**
-     * A pending kill needs this switch, the one it chose to arm first (see the deliverer): if other threads run it,
-     * it lingers all the same when kills keep coming, where a switch armed only because the kill took long to land
-     * does not (an inner loop's test, at every pass, would cost them more than recompiling).
+     * A pending kill needs this switch, the one it chose to arm first (see the deliverer). Chosen knowing that other
+     * threads run it (they run every selected method on the victim's stack, and this is the outermost, whose test
+     * they pass least often), it lingers all the same when kills keep coming. Chosen before they were seen running
+     * it, or armed only because the kill took long to land, it does not once they are: an inner loop's test, at every
+     * pass, costs them more than recompiling, and the next kill chooses knowing.
      */
     public void armFirst(long now) {
         arm(now, true);
     }
 
     private void arm(long now, boolean first) {
-        chosenFirst |= first;
+        boolean knowingShared = first && isShared(now);
+        chosenKnowingShared |= knowingShared;
         if (armCount++ == 0) {
-            chosenFirst = first;
+            chosenKnowingShared = knowingShared;
             busy = now - releasedAt < BUSY_WINDOW_NANOS;
             // Count bystanders from now until the release: while this kill is pending its victim delivers
             // rather than counts, so any pass is another thread running this method. (Passes while it
-            // lingered came from threads not yet killed, which may be the next victims.)
-            bystanderPasses = 0;
+            // lingered came from threads not yet killed, which may be the next victims: a landing tells
+            // the victim's own passes from the others'.)
+            forgetPassers();
             if (!armed) {
                 flip(true);
             }
@@ -205,10 +227,10 @@ public final class MethodSwitch {
             return false;
         }
         releasedAt = now;
-        if (bystanderPasses >= BYSTANDER_LIMIT) {
+        if (firstPasses + otherPasses >= BYSTANDER_LIMIT) { // neither count stops before the sum reaches it
             sharedSeenAt = now;
         }
-        if (busy && (chosenFirst || !isShared(now))) {
+        if (busy && (chosenKnowingShared || !isShared(now))) {
             disarmAt = now + LINGER_NANOS;
             return true;
         }
@@ -217,16 +239,35 @@ public final class MethodSwitch {
     }
 
     /**
-     * A kill landed at one of this switch's kill points while it lingered, before the delivering thread armed anything
-     * for it (the victim met the armed kill point first): a kill came to it as much as one that armed it, so it lingers
-     * on as if armed and released now. Without this, kills that keep coming every few hundred milliseconds found it
-     * disarmed once a second and flipped it twice, recompiling the method each time.
+     * A kill of thread {@code victimId} landed at one of this switch's kill points while it lingered, before the
+     * delivering thread armed anything for it (the victim met the armed kill point first): a kill came to it as much
+     * as one that armed it, so it lingers on as if armed and released now. Without this, kills that keep coming every
+     * few hundred milliseconds found it disarmed once a second and flipped it twice, recompiling the method each time.
+     * But if threads other than the victim passed its kill points {@link #BYSTANDER_LIMIT} times since its last arming
+     * or landing, others run it, as at a release: it lingers on only if a kill chose it knowing that (else kills
+     * landing there kept an inner loop's test armed in the others' code for as long as they came). Either way the
+     * next kill within a second finds it busy.
      */
-    public void landedWhileLingering(long now) {
+    public void landedWhileLingering(long now, long victimId) {
         if (armed && armCount == 0) {
+            // Passes of the first thread to pass are the victim's own (before its kill) or another's; the rest mix both.
+            boolean others = firstPasser == victimId ? otherPasses >= BYSTANDER_LIMIT : firstPasses >= BYSTANDER_LIMIT;
+            forgetPassers();
             releasedAt = now;
+            if (others) {
+                sharedSeenAt = now;
+                if (!chosenKnowingShared) {
+                    return;
+                }
+            }
             disarmAt = now + LINGER_NANOS;
         }
+    }
+
+    private void forgetPassers() {
+        firstPasser = 0;
+        firstPasses = 0;
+        otherPasses = 0;
     }
 
     /** @return true once the switch is no longer lingering (disarmed now, or armed again for a kill) */
@@ -242,7 +283,8 @@ public final class MethodSwitch {
     }
 
     /**
-     * True if other threads were seen running this method's armed kill points while a kill was pending, lately:
+     * True if other threads were seen running this method's armed kill points lately (while a kill was pending, or
+     * since the last landing while it lingered):
      * arming it deoptimises their code too, and while armed they pay its test, at every pass of its loops.
      */
     public boolean isShared(long now) {
