@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,19 +38,21 @@ public final class KillPointInserter {
         private final Set<PollStyle> pollStyles;
         private final int[] killPoints;
         private final List<String> skippedMethods;
+        private final List<String> staticRedirects;
         private final List<String> uncheckedCatchBlocks;
         private final Map<String, int[][]> cleanupRegions;
         private final Map<String, int[][]> replacedCode;
         private final boolean namesSource;
 
         Result(byte[] bytes, int classFileVersion, Set<PollStyle> pollStyles, int[] killPoints, List<String> skippedMethods,
-               List<String> uncheckedCatchBlocks, Map<String, int[][]> cleanupRegions, Map<String, int[][]> replacedCode,
+               List<String> staticRedirects, List<String> uncheckedCatchBlocks, Map<String, int[][]> cleanupRegions, Map<String, int[][]> replacedCode,
                boolean namesSource) {
             this.bytes = bytes;
             this.classFileVersion = classFileVersion;
             this.pollStyles = pollStyles;
             this.killPoints = killPoints;
             this.skippedMethods = List.copyOf(skippedMethods);
+            this.staticRedirects = List.copyOf(staticRedirects);
             this.uncheckedCatchBlocks = List.copyOf(uncheckedCatchBlocks);
             this.cleanupRegions = cleanupRegions;
             this.replacedCode = replacedCode;
@@ -103,6 +106,14 @@ public final class KillPointInserter {
         /** Methods left without kill points because they would exceed the JVM's 64 KB code limit. */
         public List<String> skippedMethods() {
             return skippedMethods;
+        }
+
+        /**
+         * Methods whose redirected blocking calls are plain static calls, which share one type profile, because as
+         * {@code invokedynamic} (2 bytes longer each) the method would exceed the 64 KB code limit.
+         */
+        public List<String> staticRedirects() {
+            return staticRedirects;
         }
 
         /**
@@ -180,21 +191,25 @@ public final class KillPointInserter {
         int[][] offsets = readReplaced ? CodeOffsets.of(reader) : null;
         PollStyle style = numbered ? PollStyle.NUMBERED : PollStyle.withoutNumbers(major);
         Set<String> skip = new HashSet<>();
-        Set<String> staticRedirects = new HashSet<>();
+        Set<String> staticRedirects = new LinkedHashSet<>();
         List<String> skipped = new ArrayList<>();
+        // By method name, kept across passes: a pass that is written again must not take new numbers, never given back.
+        Map<String, PollStyle.MethodPoll> polls = new HashMap<>();
         for (;;) {
             int[] counts = new int[KillPointKind.values().length];
             List<String> unchecked = new ArrayList<>();
             Map<String, CleanupRegionMarks> marks = new HashMap<>();
             Map<String, int[][]> replaced = readReplaced ? new HashMap<>() : null;
             ClassWriter writer = new NonLoadingClassWriter(reader);
-            KillPointClassVisitor visitor = new KillPointClassVisitor(writer, style, major, skip, staticRedirects, handlers, counts, unchecked, marks,
-                    offsets, replaced);
+            KillPointClassVisitor visitor = new KillPointClassVisitor(writer, style, major, polls, skip, staticRedirects, handlers, counts,
+                    unchecked, marks, offsets, replaced);
             reader.accept(visitor, 0);
             try {
                 byte[] bytes = writer.toByteArray();
-                return new Result(bytes, major, visitor.styles(), counts, skipped, unchecked, offsets(marks, unchecked), replaced,
-                        visitor.namesSource);
+                List<String> redirectedStatically = new ArrayList<>(staticRedirects);
+                redirectedStatically.removeAll(skipped);
+                return new Result(bytes, major, visitor.styles(), counts, skipped, redirectedStatically, unchecked,
+                        offsets(marks, unchecked), replaced, visitor.namesSource);
             } catch (MethodTooLargeException e) {
                 // First with its redirected calls in the short form (an invokedynamic is 2 bytes longer than a static
                 // call); if it is still too large, leave that one method as it was and instrument the rest.
@@ -241,16 +256,19 @@ public final class KillPointInserter {
         private final Map<String, int[][]> replaced;
         private String owner;
         /** By method name: a method's overloads share its switch, as stack frames tell no descriptor. */
-        private final Map<String, PollStyle.MethodPoll> polls = new HashMap<>();
+        private final Map<String, PollStyle.MethodPoll> polls;
+        private final Set<PollStyle> used = EnumSet.noneOf(PollStyle.class);
         private int methodIndex;
         boolean namesSource;
 
-        KillPointClassVisitor(ClassVisitor next, PollStyle style, int major, Set<String> skip, Set<String> staticRedirects,
-                              boolean[] hasHandlers, int[] counts, List<String> unchecked, Map<String, CleanupRegionMarks> marks,
-                              int[][] offsets, Map<String, int[][]> replaced) {
+        KillPointClassVisitor(ClassVisitor next, PollStyle style, int major, Map<String, PollStyle.MethodPoll> polls,
+                              Set<String> skip, Set<String> staticRedirects, boolean[] hasHandlers, int[] counts,
+                              List<String> unchecked, Map<String, CleanupRegionMarks> marks, int[][] offsets,
+                              Map<String, int[][]> replaced) {
             super(Opcodes.ASM9, next);
             this.style = style;
             this.major = major;
+            this.polls = polls;
             this.skip = skip;
             this.staticRedirects = staticRedirects;
             this.hasHandlers = hasHandlers;
@@ -263,10 +281,6 @@ public final class KillPointInserter {
 
         /** The forms the kill points took: the chosen one, and its fallback if numbers ran out. */
         Set<PollStyle> styles() {
-            Set<PollStyle> used = EnumSet.noneOf(PollStyle.class);
-            for (PollStyle.MethodPoll poll : polls.values()) {
-                used.add(poll.style());
-            }
             return used.isEmpty() ? EnumSet.of(style) : used;
         }
 
@@ -291,7 +305,9 @@ public final class KillPointInserter {
             if (next == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || skip.contains(name + descriptor)) {
                 return next;
             }
-            MethodVisitor killPoints = new KillPointMethodVisitor(next, polls.computeIfAbsent(name, n -> style.bind(owner, n, major)),
+            PollStyle.MethodPoll poll = polls.computeIfAbsent(name, n -> style.bind(owner, n, major));
+            used.add(poll.style()); // in this pass: a method left out of it has none
+            MethodVisitor killPoints = new KillPointMethodVisitor(next, poll,
                     !"<clinit>".equals(name), major >= Opcodes.V1_7 && !staticRedirects.contains(name + descriptor), counts);
             if (!handlers) {
                 return killPoints;

@@ -105,6 +105,10 @@ public final class KillPointTransformer extends AgentTransformer {
                     + " left without kill points: with them its code would exceed the JVM's 64 KB limit");
         }
         if (reporter.debug()) {
+            for (String method : result.staticRedirects()) {
+                reporter.debugLine("killswitch: " + className + "." + method + ": its blocking calls go through plain static calls,"
+                        + " which share one type profile: as invokedynamic its code would exceed the JVM's 64 KB limit");
+            }
             for (String block : result.uncheckedCatchBlocks()) {
                 reporter.debugLine("killswitch: " + className + ": catch block not checked, a kill it catches stays caught: " + block);
             }

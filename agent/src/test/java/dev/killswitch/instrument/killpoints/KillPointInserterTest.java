@@ -4,12 +4,14 @@ import dev.killswitch.instrument.blocking.BlockingCallSites;
 import dev.killswitch.instrument.cleanup.CatchBlockExits;
 import dev.killswitch.runtime.killpoints.KillPoint;
 import dev.killswitch.runtime.registry.KillPointKind;
+import dev.killswitch.runtime.registry.SwitchNumbers;
 import dev.killswitch.testing.Bytecode;
 import dev.killswitch.testing.InMemoryCompiler;
 import dev.killswitch.testing.TransformingClassLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
@@ -405,6 +407,29 @@ class KillPointInserterTest {
         assertEquals(10, loaded.getMethod("small", int.class).invoke(null, 10));
     }
 
+    /**
+     * A method too large once instrumented makes the inserter write the class again without it: the pass it throws
+     * away must not have used up numbers of its own, which are never given back, and the kill points that remain
+     * name their own method.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {Opcodes.V1_6, Opcodes.V1_8})
+    void writingAClassAgainGivesOutNoMoreNumbers(int version) {
+        int before = SwitchNumbers.number("com.acme.Probe", "before");
+        KillPointInserter.Result r = inserter.instrument(hugeMethodClass(version));
+        int after = SwitchNumbers.number("com.acme.Probe", "after");
+        assertEquals(List.of("huge()V"), r.skippedMethods(), "written twice (three times from Java 7: static redirects first)");
+        assertEquals(List.of(), r.staticRedirects(), "a method left out is not one with static redirects");
+        assertEquals(2, after - before - 1, "one number for each method name, huge and small, however many passes");
+        MethodNode small = Bytecode.method(Bytecode.read(r.bytes()), "small");
+        for (AbstractInsnNode insn : small.instructions) {
+            if (Bytecode.isKillPoint(insn)) {
+                int number = (Integer) ((LdcInsnNode) insn.getPrevious()).cst;
+                assertEquals("com.acme.Huge.small", SwitchNumbers.describe(number));
+            }
+        }
+    }
+
     // --- helpers --------------------------------------------------------------------------------
 
     private void assertPollInstruction(byte[] bytes, Class<? extends AbstractInsnNode> type, String style) {
@@ -499,8 +524,12 @@ class KillPointInserterTest {
 
     /** A Java 6 class with a method whose code is 3 bytes short of the 64 KB limit (65,532 of 65,535 bytes), and a small loop. */
     private static byte[] hugeMethodClass() {
+        return hugeMethodClass(Opcodes.V1_6);
+    }
+
+    private static byte[] hugeMethodClass(int version) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        cw.visit(Opcodes.V1_6, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "com/acme/Huge", null, "java/lang/Object", null);
+        cw.visit(version, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "com/acme/Huge", null, "java/lang/Object", null);
         MethodVisitor huge = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "huge", "()V", null, null);
         huge.visitCode();
         Label top = new Label();

@@ -3,7 +3,10 @@ package dev.killswitch.runtime.blocking;
 import dev.killswitch.KillHandle;
 import dev.killswitch.Killswitch;
 import dev.killswitch.ThreadKilledError;
+import dev.killswitch.instrument.ClassSelector;
+import dev.killswitch.instrument.TransformReporter;
 import dev.killswitch.instrument.killpoints.KillPointInserter;
+import dev.killswitch.instrument.killpoints.KillPointTransformer;
 import dev.killswitch.runtime.start.RuntimeStart;
 import dev.killswitch.testing.Bytecode;
 import dev.killswitch.testing.Downgrade;
@@ -23,7 +26,10 @@ import org.objectweb.asm.tree.InvokeDynamicInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,6 +106,20 @@ class RedirectedCallsTest {
         Class<?> loaded = new TransformingClassLoader(Map.of(MANY_SLEEPS, manySleeps()), "com.acme.**").loadClass(MANY_SLEEPS);
         loaded.getMethod("many", long.class).invoke(null, 0L); // verifies, links and runs
         loaded.getMethod("one", long.class).invoke(null, 0L);
+        assertEquals(List.of("many(J)V"), result.staticRedirects());
+    }
+
+    /** With debug on, the transformer says which methods' redirected calls share one profile, and why. */
+    @Test
+    void theDebugOutputNamesAMethodWhoseRedirectsAreStaticCalls() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new KillPointTransformer(new ClassSelector(TransformingClassLoader.globs("com.acme.**"), List.of()),
+                new TransformReporter(true, new PrintStream(out, true, StandardCharsets.UTF_8)), null)
+                .transform(null, null, MANY_SLEEPS.replace('.', '/'), null, null, manySleeps());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("killswitch: " + MANY_SLEEPS + ".many(J)V: its blocking calls go through plain static calls,"
+                + " which share one type profile: as invokedynamic its code would exceed the JVM's 64 KB limit"), text);
+        assertFalse(text.contains(".one(J)V"), text);
     }
 
     private static final String MANY_SLEEPS = "com.acme.waits.ManySleeps";
