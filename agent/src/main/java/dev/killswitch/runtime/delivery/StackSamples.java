@@ -136,12 +136,11 @@ public final class StackSamples {
         return whole != null ? whole : t.getStackTrace();
     }
 
-    @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19 on
     private static StackTraceElement[] fromBean(Thread t, int depth) {
         ThreadMXBean m = threads;
         if (m != null) {
             try {
-                ThreadInfo[] info = m.getThreadInfo(new long[] {t.getId()}, false, false, depth);
+                ThreadInfo[] info = m.getThreadInfo(new long[] {ThreadLabels.id(t)}, false, false, depth);
                 if (info.length == 1 && info[0] != null) {
                     return info[0].getStackTrace();
                 }

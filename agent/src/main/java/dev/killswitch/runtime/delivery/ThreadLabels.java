@@ -13,9 +13,13 @@ public final class ThreadLabels {
     }
 
     /** The thread named as it was once: a kill's victim, as it was when the kill was asked. */
-    @SuppressWarnings("deprecation") // Thread.getId(): threadId() is JDK 19+, and ids are the same
     static String label(Thread thread, String name) {
-        return label(thread.getId(), name);
+        return label(id(thread), name);
+    }
+
+    @SuppressWarnings("deprecation") // Thread.getId(): threadId() is JDK 19+, and ids are the same
+    static long id(Thread thread) {
+        return thread.getId();
     }
 
     /** {@code thread 31 "report-1"}. */

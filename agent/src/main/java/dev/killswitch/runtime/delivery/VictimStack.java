@@ -4,6 +4,7 @@ import dev.killswitch.runtime.diagnosis.Diagnosis;
 import dev.killswitch.runtime.registry.CleanupRegions;
 
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What a thread with a pending kill sees on its own stack when it reaches a kill point: whether some
@@ -29,6 +30,20 @@ public final class VictimStack implements Consumer<StackWalker.StackFrame> {
     private final DelicateFrames delicate = new DelicateFrames();
     boolean anchorFound;
     private StackWalker.StackFrame previous;
+    /*
+     * A deep stack is mostly one class's frames (recursion), and a kill's look at it is often the first in a long
+     * while, in code the JIT has not compiled: what is known of the previous frame's class is kept, and the texts of
+     * frames are made by two suppliers made once, so that a frame costs the fewest steps. (A class instrumented while
+     * the walk passes its frames counts from its next run of frames, as it did from its next frame.)
+     */
+    private Class<?> lastType;
+    private String lastName;
+    private boolean lastCovered;
+    private boolean lastInterface;
+    private StackWalker.StackFrame current;
+    private StackWalker.StackFrame caller;
+    private final Supplier<String> currentText = () -> Diagnosis.frame(current.toStackTraceElement());
+    private final Supplier<String> callerText = () -> Diagnosis.frame(caller.toStackTraceElement());
 
     /** The class file transformer the JVM is running on this thread (it drops whatever one throws), or null. */
     String transformer() {
@@ -62,26 +77,34 @@ public final class VictimStack implements Consumer<StackWalker.StackFrame> {
     @Override
     public void accept(StackWalker.StackFrame f) {
         Class<?> type = f.getDeclaringClass();
+        if (type != lastType) {
+            lastType = type;
+            lastName = type.getName();
+            lastCovered = CleanupRegions.covers(type);
+            lastInterface = lastName.startsWith("java.lang.instrument.");
+        }
+        String className = lastName;
         if (!pastRuntime) {
-            if (type.getName().startsWith("dev.killswitch.")) {
+            if (className.startsWith("dev.killswitch.")) {
                 return; // the runtime's frames, on top
             }
             pastRuntime = true;
         }
-        StackWalker.StackFrame caller = previous == null ? f : previous;
-        delicate.see(type.getName(), f.getMethodName(), () -> Diagnosis.frame(f.toStackTraceElement()),
-                () -> Diagnosis.frame(caller.toStackTraceElement()));
-        if (!type.getName().startsWith("java.lang.instrument.")) {
+        String methodName = f.getMethodName();
+        current = f;
+        caller = previous == null ? f : previous;
+        delicate.see(className, methodName, currentText, callerText);
+        if (!lastInterface) {
             previous = f; // the transformer's own frame, not the interface's default method that calls it
         }
-        if (anchorClass != null && !anchorFound && f.getMethodName().equals(anchorMethod) && type.getName().equals(anchorClass)) {
+        if (anchorClass != null && !anchorFound && methodName.equals(anchorMethod) && className.equals(anchorClass)) {
             anchorFound = true;
         }
         if (callersToSkip > 0) {
             callersToSkip--;
             return;
         }
-        if (cleanup == null || catcher == null) {
+        if (lastCovered && (cleanup == null || catcher == null)) {
             int verdict = CleanupRegions.at(f);
             if (cleanup == null && (verdict & CleanupRegions.CLEANUP) != 0) {
                 cleanup = Diagnosis.frame(f.toStackTraceElement());

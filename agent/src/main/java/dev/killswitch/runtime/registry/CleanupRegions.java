@@ -285,6 +285,11 @@ public final class CleanupRegions {
         return null;
     }
 
+    /** Whether {@link #at} can find anything in a frame of this class: only instrumented classes have entries. */
+    public static boolean covers(Class<?> type) {
+        return definedFor(type.getName(), type.getClassLoader()) != null;
+    }
+
     /**
      * What a frame of a thread's own stack, at a kill point below it, means for a kill: {@link #CLEANUP} if it runs
      * cleanup code, {@link #CATCHES} if it runs code from before a retransformation where a handler would catch the
