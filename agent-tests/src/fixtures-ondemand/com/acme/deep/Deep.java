@@ -19,12 +19,22 @@ public final class Deep {
         }
     }
 
+    /** The same, five times as deep: a look at this stack takes longer than the deliverer waits before it reads it. */
+    public static void deeperThenSpin() {
+        try {
+            down(5 * DEPTH);
+        } finally {
+            System.out.println("@@ UNWOUND\tname=" + Thread.currentThread().getName() + "\tvalue=" + unwound);
+            System.out.flush();
+        }
+    }
+
     private static long down(int depth) {
         try {
             if (depth > 0) {
                 return down(depth - 1) + 1;
             }
-            System.out.println("@@ DEEP\tname=" + Thread.currentThread().getName() + "\tvalue=" + DEPTH);
+            System.out.println("@@ DEEP\tname=" + Thread.currentThread().getName());
             System.out.flush();
             while (true) {
                 spins++;

@@ -87,9 +87,11 @@ class BootstrapIsolationTest {
         // The API and the whole runtime, defined when the agent starts (the boot loader cannot look up a runtime class
         // later: none of the jar is on its search path); the rest stays hidden. The bytes are the real bound: the
         // count grows with small classes of one job each. 232 KiB since kill points read their call sites from tables
-        // by number and keep the lookup's slow path out of line (229,776 bytes then).
+        // by number and keep the lookup's slow path out of line (229,776 bytes then); 234 KiB since the look at a
+        // victim's stack keeps what it knows of the previous frame's class, and the deliverer puts a sample off while
+        // the victim decides (237,726 bytes with the first alone).
         assertTrue(bootstrapClasses >= 5 && bootstrapClasses <= 72, "bootstrap classes: " + bootstrapClasses);
-        assertTrue(bootstrapBytes < 232 * 1024, "bootstrap bytes: " + bootstrapBytes);
+        assertTrue(bootstrapBytes < 234 * 1024, "bootstrap bytes: " + bootstrapBytes);
         System.out.printf("%s: %d agent classes on the bootstrap loader, %d bytes%n", jdk, bootstrapClasses, bootstrapBytes);
     }
 

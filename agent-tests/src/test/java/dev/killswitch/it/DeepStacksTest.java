@@ -11,8 +11,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Kills of threads with deep stacks, where the deliverer looks at the top of the stack first and at the whole of it
@@ -31,6 +33,23 @@ class DeepStacksTest {
             assertEquals("10001", target.awaitEvent("UNWOUND", Duration.ofSeconds(20)).get("value"),
                     "every frame's finally block ran:\n" + target.describe());
             assertEquals("dev.killswitch.ThreadKilledError", target.awaitEvent("DIED").get("error"), target.describe());
+        }
+    }
+
+    /**
+     * A thread 50,000 frames deep meets its armed kill point and looks at its own stack, for longer than the deliverer
+     * waits before it reads that stack whole: the deliverer puts that off rather than stop the thread (and, through the
+     * thread bean, every thread) in the middle of its look. A JVM's first kill, so the look runs in code never compiled.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void theDelivererDoesNotReadAStackItsThreadIsLookingAt(Jdk jdk) {
+        try (ChildJvm target = startAndKillWith(";debug=true", jdk, "deep", "deeperThenSpin", "DEEP")) {
+            assertEquals("50001", target.awaitEvent("UNWOUND", Duration.ofSeconds(30)).get("value"),
+                    "every frame's finally block ran:\n" + target.describe());
+            List<String> putOff = target.agentLines().stream().filter(l -> l.contains(" put off: the thread is looking at its own stack"))
+                    .collect(Collectors.toList());
+            assertEquals(1, putOff.size(), "a sample was put off while the thread looked:\n" + target.describe());
         }
     }
 
@@ -59,8 +78,12 @@ class DeepStacksTest {
 
     /** Starts {@code Deep.method} on a thread, waits until it is where it stays, and kills it with the command-line tool. */
     private static ChildJvm startAndKill(Jdk jdk, String thread, String method, String there, String... jvmArgs) {
+        return startAndKillWith("", jdk, thread, method, there, jvmArgs);
+    }
+
+    private static ChildJvm startAndKillWith(String moreAgentArgs, Jdk jdk, String thread, String method, String there, String... jvmArgs) {
         ChildJvm target = ChildJvm.with(jdk.require()).classPath(Paths.fixtures("ondemand")).main(ControlTarget.class)
-                .jvmArgs("-Xss64m").jvmArgs(jvmArgs).agentArgs("include=com.acme.deep.Deep;on-demand=none").start();
+                .jvmArgs("-Xss64m").jvmArgs(jvmArgs).agentArgs("include=com.acme.deep.Deep;on-demand=none" + moreAgentArgs).start();
         try {
             target.awaitEvent("READY");
             long id = target.ask("START " + thread + " com.acme.deep.Deep " + method, "STARTED").number("id");

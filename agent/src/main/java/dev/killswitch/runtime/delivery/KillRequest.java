@@ -62,6 +62,12 @@ public final class KillRequest implements KillHandle {
     /** Victim: a kill point found it in cleanup code; it does not look again before this time, nor for this long after. */
     volatile long recheckAt;
     volatile long recheckWait;
+    /**
+     * Victim: the number of the decision under way of whether the kill lands where it is (a look at its own stack,
+     * then the landing), or 0 between decisions; {@link #decisions} counts them (only the victim writes either).
+     */
+    volatile int deciding;
+    int decisions;
     /** Victim: what the kill waits for, as last seen at a kill point (cleanup code, say), or null. */
     volatile Waiting waitsFor;
     /** The outermost selected frame on the thread's stack when the kill was first looked at: the work it is aimed at. */
@@ -84,6 +90,10 @@ public final class KillRequest implements KillHandle {
     int samples;
     /** On demand, the kill went on to the library of a frame of old code (see OnDemand). */
     boolean widened;
+    /** A sample was put off because the thread was looking at its own stack (said once, when debugging). */
+    boolean putOff;
+    /** The decision of the thread's that the sample due now waits for, or -1: a sample waits for one decision only. */
+    int putOffFor = -1;
 
     KillRequest(Thread thread, String reason, long requestedNanos, boolean escalated, boolean waitForSelectedCode, boolean onDemand) {
         this.mayInstrumentOnDemand = onDemand;

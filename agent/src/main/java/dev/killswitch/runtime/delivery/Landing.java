@@ -89,47 +89,52 @@ public final class Landing {
      * @return {@link #WAITS_FOR_CLEANUP} or {@link #NOT_NOW}; it throws if the kill lands
      */
     private static int land(KillRequest r, int where, Throwable replaced) {
-        ThreadKilledError error = r.error();
-        long now;
+        r.deciding = ++r.decisions; // from the look at its stack to the landing: the deliverer does not read that stack meanwhile
         try {
-            now = System.nanoTime();
-            int verdict = r.isEscalated() ? mayLandEscalated(r, where) : mayLand(r, where, now);
-            if (verdict != 0) {
-                return verdict;
-            }
-            if (r.lowStack) {
-                error.fillInStackTrace();
-            } else {
-                try {
+            ThreadKilledError error = r.error();
+            long now;
+            try {
+                now = System.nanoTime();
+                int verdict = r.isEscalated() ? mayLandEscalated(r, where) : mayLand(r, where, now);
+                if (verdict != 0) {
+                    return verdict;
+                }
+                if (r.lowStack) {
                     error.fillInStackTrace();
-                    error.setStackTrace(withoutRuntimeFrames(error.getStackTrace()));
-                } catch (VirtualMachineError e) {
-                    r.lowStack = true; // from now on the least stack it can; the next kill point tries again
-                    return NOT_NOW;
+                } else {
+                    try {
+                        error.fillInStackTrace();
+                        error.setStackTrace(withoutRuntimeFrames(error.getStackTrace()));
+                    } catch (VirtualMachineError e) {
+                        r.lowStack = true; // from now on the least stack it can; the next kill point tries again
+                        return NOT_NOW;
+                    }
+                    r.trimmed = true;
+                    SwitchArmer.wake(); // for the bookkeeping, once it has landed
                 }
-                r.trimmed = true;
-                SwitchArmer.wake(); // for the bookkeeping, once it has landed
+            } catch (Throwable t) {
+                return NOT_NOW; // no stack or heap left here for the kill: nothing happened, the next kill point tries again
             }
-        } catch (Throwable t) {
-            return NOT_NOW; // no stack or heap left here for the kill: nothing happened, the next kill point tries again
-        }
-        boolean landed;
-        try {
-            landed = r.commit(System.nanoTime()); // its latency counts the walk of its stack, which a deep one makes long
-        } catch (Throwable t) {
-            return NOT_NOW; // failed before the decision
-        }
-        if (landed) {
-            if (replaced != null) {
-                try {
-                    error.addSuppressed(replaced);
-                } catch (Throwable ignored) {
-                    // decided already: the kill goes, without what it replaced
+            boolean landed;
+            try {
+                landed = r.commit(System.nanoTime()); // its latency counts the walk of its stack, which a deep one makes long
+            } catch (Throwable t) {
+                return NOT_NOW; // failed before the decision
+            }
+            if (landed) {
+                if (replaced != null) {
+                    try {
+                        error.addSuppressed(replaced);
+                    } catch (Throwable ignored) {
+                        // decided already: the kill goes, without what it replaced
+                    }
                 }
+                throw error;
             }
-            throw error;
+            return NOT_NOW;
+        } finally {
+            r.deciding = 0;
         }
-        return NOT_NOW;
     }
 
     /**

@@ -44,6 +44,8 @@ public final class SwitchArmer implements Runnable {
      * milliseconds, and a victim that meets its armed kill point walks its own deep stack first, for as long.
      */
     private static final long DEEP_RESAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** How soon a sample put off while the thread looks at its own stack is due again. */
+    private static final long LOOKING_RESAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** Samples that found the top frame in old code of a class instrumented on demand, before the kill widens to its library. */
     private static final int WIDEN_AFTER_SAMPLES = 2;
@@ -144,7 +146,10 @@ public final class SwitchArmer implements Runnable {
                 continue;
             }
             if (System.nanoTime() - request.nextSampleNanos >= 0) {
-                sampleAndArm(request);
+                if (!putOff(request)) {
+                    request.putOffFor = -1;
+                    sampleAndArm(request);
+                }
             }
             next = Math.min(next, request.nextSampleNanos);
         }
@@ -187,8 +192,9 @@ public final class SwitchArmer implements Runnable {
             StackTraceElement at = request.deliveredFrame();
             if (at != null) {
                 long now = System.nanoTime();
+                long victimId = ThreadLabels.id(request.thread());
                 for (MethodSwitch s : SwitchRegistry.forFrame(at)) {
-                    s.landedWhileLingering(now);
+                    s.landedWhileLingering(now, victimId);
                 }
             }
         }
@@ -279,6 +285,7 @@ public final class SwitchArmer implements Runnable {
         Set<MethodSwitch> newlyArmed = new LinkedHashSet<>();
         Set<String> onDemand = request.instrumentedOnDemandSet();
         StackTraceElement firstToArm = oneOnly ? WhatToArm.firstToArm(frames, onDemand, sampled) : null;
+        List<MethodSwitch> chosen = List.of();
         for (StackTraceElement frame : frames) {
             String className = frame.getClassName();
             if (firstToArm != null && frame != firstToArm) {
@@ -287,8 +294,10 @@ public final class SwitchArmer implements Runnable {
             if (InstrumentedClasses.contains(className)) {
                 // A frame that may run old code: the methods of its class it calls are where it can be caught.
                 boolean oldCode = Diagnosis.predatesAttach(frame) || onDemand.contains(className);
-                addNew(request, newlyArmed, oldCode ? SwitchRegistry.forClassOf(frame) : SwitchRegistry.forFrame(frame));
+                List<MethodSwitch> switches = oldCode ? SwitchRegistry.forClassOf(frame) : SwitchRegistry.forFrame(frame);
+                addNew(request, newlyArmed, switches);
                 if (oneOnly) {
+                    chosen = firstToArm != null ? switches : List.of();
                     break;
                 }
             }
@@ -304,7 +313,7 @@ public final class SwitchArmer implements Runnable {
             if (request.status() != KillStatus.PENDING) {
                 break; // delivered meanwhile: arming more would only deoptimise more
             }
-            if (firstToArm != null) {
+            if (chosen.contains(s)) { // what was chosen, not the classes armed beside it
                 s.armFirst(sampled);
             } else {
                 s.arm(sampled);
@@ -366,6 +375,26 @@ public final class SwitchArmer implements Runnable {
     private static void schedule(KillRequest request) {
         long interval = Math.min(MAX_RESAMPLE_NANOS, FIRST_RESAMPLE_NANOS << Math.min(request.samples - 1, 16));
         request.nextSampleNanos = System.nanoTime() + interval;
+    }
+
+    /**
+     * Puts the due sample off if the thread is deciding whether the kill lands where it is (a look at its own stack,
+     * then the landing): reading that stack now would stop it (through the thread bean, every thread; for a deep
+     * stack, for as long as the look itself) to learn what it is about to decide. A sample waits for one decision
+     * only, so that a thread that decides again and again (cleanup code on a deep stack) still gets its samples.
+     */
+    private static boolean putOff(KillRequest request) {
+        int deciding = request.deciding;
+        if (deciding == 0 || request.putOffFor >= 0 && request.putOffFor != deciding) {
+            return false;
+        }
+        request.putOffFor = deciding;
+        request.nextSampleNanos = System.nanoTime() + LOOKING_RESAMPLE_NANOS;
+        if (!request.putOff) {
+            request.putOff = true;
+            debug(request, "sample " + (request.samples + 1) + " put off: the thread is looking at its own stack");
+        }
+        return true;
     }
 
     private static void debug(KillRequest request, String what) {
