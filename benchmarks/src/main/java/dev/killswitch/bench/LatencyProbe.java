@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * moment {@code Killswitch.kill} returns to the moment the victim catches the error. Arguments: case
  * (hot, recursion, deep: hot at the bottom of 10,000 frames, longLoop), trials, spacing: {@code isolated} lets each victim run over a second, so
  * that the switches of the previous kill are idle again and each kill must deoptimise the victim's code;
- * {@code succession} kills every 20 to 50 ms, when the switches stay armed between kills.
+ * {@code succession} kills every 20 to 50 ms, when the switches stay armed between kills; {@code first} has no
+ * warm-up kills, so that (with one trial per JVM) it times a JVM's first kill, the agent's kill path not yet compiled.
  */
 public final class LatencyProbe {
     private static final int WARMUP_TRIALS = 3;
@@ -28,10 +29,14 @@ public final class LatencyProbe {
     public static void main(String[] args) throws Exception {
         String kase = args[0];
         int trials = Integer.parseInt(args[1]);
-        boolean isolated = args[2].equals("isolated");
+        if (!List.of("isolated", "succession", "first").contains(args[2])) {
+            throw new IllegalArgumentException("the spacing is isolated, succession or first, not " + args[2]);
+        }
+        boolean isolated = !args[2].equals("succession");
+        int warmUps = args[2].equals("first") ? 0 : WARMUP_TRIALS;
         List<Double> latencies = new ArrayList<>();
         List<Double> requestMicros = new ArrayList<>();
-        for (int t = 0; t < trials + WARMUP_TRIALS; t++) {
+        for (int t = 0; t < trials + warmUps; t++) {
             Spinners.Progress progress = new Spinners.Progress();
             long[] caught = new long[1];
             Thread victim = new Thread(null, () -> {
@@ -57,7 +62,7 @@ public final class LatencyProbe {
                 System.out.println("NOT DELIVERED: " + handle.describe());
                 System.exit(1);
             }
-            if (t >= WARMUP_TRIALS) {
+            if (t >= warmUps) {
                 latencies.add((caught[0] - returned) / 1e6);
                 requestMicros.add((returned - before) / 1e3);
             }
