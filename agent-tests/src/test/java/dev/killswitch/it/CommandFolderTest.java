@@ -2,6 +2,7 @@ package dev.killswitch.it;
 
 import dev.killswitch.it.child.ControlTarget;
 import dev.killswitch.it.child.EndsWhileTheChannelOpensApp;
+import dev.killswitch.it.child.ListensLateProvider;
 import dev.killswitch.testsupport.ChildJvm;
 import dev.killswitch.testsupport.Cli;
 import dev.killswitch.testsupport.Jdk;
@@ -154,6 +155,27 @@ class CommandFolderTest {
             assertEquals(0, after.exit, after.toString());
             assertTrue(after.out.startsWith("killswitch "), after.toString());
             assertTrue(after.out.contains(" in JVM " + pid + ": active"), after.toString());
+        }
+    }
+
+    /**
+     * The socket's file appears only once it listens, so that a tool that finds it can connect at once. (The fixture's
+     * provider makes the moment between the system's bind and listen two seconds long, as a busy machine may.)
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void theChannelsSocketAppearsOnlyOnceItListens(Jdk jdk) {
+        try (ChildJvm child = ChildJvm.with(jdk.require()).agentArgs("include=com.acme.**")
+                .jvmArgs("-Djava.io.tmpdir=" + tmp, "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+                        "-Djava.nio.channels.spi.SelectorProvider=" + ListensLateProvider.class.getName())
+                .classPath(Paths.fixtures("java17")).main(ControlTarget.class).start()) {
+            child.awaitEvent("READY");
+            Path control = awaitChannel(child).resolve("control");
+            assertTrue(answers(control), "the channel's socket was there before it listened: " + child.describe());
+            assertTrue(child.event("UNLISTENED").get("at").startsWith(control.getParent().toString()), child.describe());
+            Cli.Result status = Cli.run(jdk, "status", Long.toString(child.pid()));
+            assertEquals(0, status.exit, status.toString());
+            assertTrue(status.out.contains(" in JVM " + child.pid() + ": active"), status.toString());
         }
     }
 

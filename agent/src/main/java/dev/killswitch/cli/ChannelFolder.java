@@ -40,6 +40,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class ChannelFolder implements AutoCloseable {
     static final String LOCK_NAME = "lock";
+    /** The socket's name until it listens: as long as its own, for the system's limit on a socket's path. */
+    static final String OPENING_NAME = "opening";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     /** How long, in tries 10 ms apart, a remover may hold a lock before a claim looks again whether it removed it. */
     private static final int LOCK_TRIES = 100;
@@ -87,6 +89,7 @@ final class ChannelFolder implements AutoCloseable {
                 if (locked == Locked.NO_LOCKS_HERE || locked == Locked.YES && stillAt(lockFile, lock)) {
                     // Before the owner's line: a tool that read the new line must not find the ended JVM's socket.
                     Files.deleteIfExists(socket);
+                    Files.deleteIfExists(folder.resolve(OPENING_NAME));
                     ChannelOwner.write(folder);
                     keep = true;
                     return new ChannelFolder(folder, owner, lockFile);
@@ -114,9 +117,10 @@ final class ChannelFolder implements AutoCloseable {
         }
     }
 
-    /** The socket, the owner and lock files (a folder of an earlier version has only the socket), then the folder. */
+    /** The socket (under either name), the owner and lock files (an earlier version's folder has only the socket), the folder. */
     private static void delete(Path f) throws IOException {
         Files.deleteIfExists(f.resolve(CommandChannel.SOCKET_NAME));
+        Files.deleteIfExists(f.resolve(OPENING_NAME));
         Files.deleteIfExists(f.resolve(ChannelOwner.NAME));
         Files.deleteIfExists(f.resolve(LOCK_NAME));
         Files.deleteIfExists(f);

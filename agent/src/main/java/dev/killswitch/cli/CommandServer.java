@@ -23,6 +23,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.List;
 
@@ -84,7 +85,11 @@ public final class CommandServer implements Runnable {
                 claimed = ChannelFolder.claim(folder, ProcessHandle.current().pid());
                 owner = claimed.owner;
                 server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                server.bind(UnixDomainSocketAddress.of(socket));
+                // The system binds, then listens: a tool that found the file in between would be refused. So the
+                // socket listens under another name first, and takes its own in one step.
+                Path opening = folder.resolve(ChannelFolder.OPENING_NAME);
+                server.bind(UnixDomainSocketAddress.of(opening));
+                Files.move(opening, socket, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException | RuntimeException e) {
                 closeQuietly(server);
                 if (claimed != null) {

@@ -3,12 +3,7 @@ package dev.killswitch.it.child;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.channels.spi.AbstractSelector;
-import java.nio.channels.spi.SelectorProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,10 +13,9 @@ import java.util.stream.Stream;
 
 /**
  * An application that ends while the agent opens its command channel in the background, at a known moment rather
- * than by chance: run with {@code -Djava.nio.channels.spi.SelectorProvider=} {@link HeldProvider} (and
- * {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED}, for the system's own provider it hands the work to), the
- * agent's thread is held inside its socket's opening, after the folder's claim, until the JVM ends. The application
- * exits once that thread is held; its shutdown hook lets it go on, and with {@code remove} first removes the channel's
+ * than by chance: run with {@code -Djava.nio.channels.spi.SelectorProvider=} {@link HeldProvider} (see
+ * {@link SystemSelectorProvider}), the agent's thread is held inside its socket's opening, after the folder's claim,
+ * until the JVM ends. The application exits once that thread is held; its shutdown hook lets it go on, and with {@code remove} first removes the channel's
  * folder under it, then waits until the thread has either failed (and ended) or serves, and says which.
  */
 public final class EndsWhileTheChannelOpensApp {
@@ -80,11 +74,8 @@ public final class EndsWhileTheChannelOpensApp {
     }
 
     /** The system's provider, except that a Unix-domain server socket's opening waits for the application's end. */
-    public static final class HeldProvider extends SelectorProvider {
-        private final SelectorProvider system;
-
+    public static final class HeldProvider extends SystemSelectorProvider {
         public HeldProvider() throws ReflectiveOperationException {
-            system = (SelectorProvider) Class.forName("sun.nio.ch.DefaultSelectorProvider").getMethod("get").invoke(null);
         }
 
         @Override
@@ -99,41 +90,6 @@ public final class EndsWhileTheChannelOpensApp {
                 }
             }
             return system.openServerSocketChannel(family);
-        }
-
-        @Override
-        public ServerSocketChannel openServerSocketChannel() throws IOException {
-            return system.openServerSocketChannel();
-        }
-
-        @Override
-        public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException {
-            return system.openSocketChannel(family);
-        }
-
-        @Override
-        public SocketChannel openSocketChannel() throws IOException {
-            return system.openSocketChannel();
-        }
-
-        @Override
-        public DatagramChannel openDatagramChannel() throws IOException {
-            return system.openDatagramChannel();
-        }
-
-        @Override
-        public DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException {
-            return system.openDatagramChannel(family);
-        }
-
-        @Override
-        public Pipe openPipe() throws IOException {
-            return system.openPipe();
-        }
-
-        @Override
-        public AbstractSelector openSelector() throws IOException {
-            return system.openSelector();
         }
     }
 }
