@@ -1,7 +1,10 @@
 package dev.killswitch.agent;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.instrument.Instrumentation;
+import java.util.function.Consumer;
 import java.util.jar.JarFile;
 
 /**
@@ -9,14 +12,24 @@ import java.util.jar.JarFile;
  * agent. Neither this class nor {@link BootInjector} refers to a class of the runtime: one loaded through the
  * agent's loader before the boot loader has it would be a second copy.
  */
-public final class AgentStart {
+public final class AgentStart implements Consumer<Object[]> {
     private static final String API = "dev.killswitch.Killswitch";
 
-    private AgentStart() {
+    /** Made by {@link KillswitchAgent} in the agent's class loader; {@link #accept} is the one call into that loader. */
+    public AgentStart() {
     }
 
-    /** Called reflectively by {@link KillswitchAgent}, in the agent's class loader. */
-    public static void start(String agentArgs, Instrumentation instrumentation, boolean attached, File agentJar) throws Exception {
+    /** The agent's arguments, its {@link Instrumentation}, whether it was attached, and the agent jar. */
+    @Override
+    public void accept(Object[] args) {
+        try {
+            start((String) args[0], (Instrumentation) args[1], (Boolean) args[2], (File) args[3]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void start(String agentArgs, Instrumentation instrumentation, boolean attached, File agentJar) throws IOException {
         if (!runtimeOnBootstrap()) {
             try {
                 BootInjector.inject(instrumentation, agentJar);

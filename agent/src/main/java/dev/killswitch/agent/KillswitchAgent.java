@@ -11,6 +11,7 @@ import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
 import java.util.Collections;
+import java.util.function.Consumer;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -54,13 +55,15 @@ public final class KillswitchAgent {
         try {
             File jar = agentJar();
             ClassLoader agentLoader = new AgentClassLoader(jar, null);
-            // One reflective call into the agent's loader (each costs the JVM method handles of its own on JDK 18+).
-            Class.forName(START, true, agentLoader)
-                    .getMethod("start", String.class, Instrumentation.class, boolean.class, File.class)
-                    .invoke(null, agentArgs, instrumentation, attached, jar);
+            // An interface call into the agent's loader, not a reflective one: on JDK 18 and later a reflective call of
+            // a new signature has the JVM make method handles of its own for it, milliseconds at start-up.
+            @SuppressWarnings("unchecked")
+            Consumer<Object[]> start = (Consumer<Object[]>) Class.forName(START, true, agentLoader).getConstructor().newInstance();
+            start.accept(new Object[] {agentArgs, instrumentation, attached, jar});
         } catch (Throwable t) {
-            // Whatever happens, the application starts. The reflective call's wrapper says nothing: name its cause.
-            Throwable cause = t instanceof java.lang.reflect.InvocationTargetException && t.getCause() != null ? t.getCause() : t;
+            // Whatever happens, the application starts. A wrapper says nothing: name its cause.
+            Throwable cause = (t instanceof java.lang.reflect.InvocationTargetException || t instanceof java.io.UncheckedIOException)
+                    && t.getCause() != null ? t.getCause() : t;
             System.err.println("killswitch: the agent could not start and instruments nothing; the application runs on"
                     + " without it (" + cause + "). Please report this line.");
         }
