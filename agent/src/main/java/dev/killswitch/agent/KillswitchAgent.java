@@ -12,6 +12,7 @@ import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.function.Consumer;
+import java.util.function.ToIntBiFunction;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -47,8 +48,9 @@ public final class KillswitchAgent {
         File jar = agentJar();
         // The attach API lives in the application class loader, so that is the parent here.
         ClassLoader loader = new AgentClassLoader(jar, ClassLoader.getSystemClassLoader());
-        Object exit = Class.forName(CLI, true, loader).getMethod("run", String[].class, File.class).invoke(null, args, jar);
-        System.exit((Integer) exit);
+        @SuppressWarnings("unchecked") // an interface call, as for the agent's start
+        ToIntBiFunction<String[], File> cli = (ToIntBiFunction<String[], File>) Class.forName(CLI, true, loader).getConstructor().newInstance();
+        System.exit(cli.applyAsInt(args, jar));
     }
 
     private static void start(String agentArgs, Instrumentation instrumentation, boolean attached) {

@@ -5,13 +5,14 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.ToIntBiFunction;
 
 /**
  * The command-line tool, {@code java -jar killswitch-agent.jar COMMAND PID ...}, in the manner of
  * jcmd: the commands run in the JVM, sent over the agent's local channel ({@link CommandChannel}), and
  * {@code attach} loads the agent through the Attach API. Nothing listens on a network port.
  */
-public final class KillswitchCli {
+public final class KillswitchCli implements ToIntBiFunction<String[], File> {
     static final String USAGE = ""
             + "Usage: java -jar killswitch-agent.jar COMMAND PID [ARGUMENTS]\n"
             + "\n"
@@ -52,11 +53,17 @@ public final class KillswitchCli {
     static final String HELP_HINT = "Run java -jar killswitch-agent.jar --help for the commands.";
     private static final List<String> COMMANDS = List.of("threads", "kill", "cancel", "status", "attach");
 
-    private KillswitchCli() {
+    /** Made by the agent's {@code main} in the agent's class loader, to call {@link #applyAsInt}: no reflective call. */
+    public KillswitchCli() {
     }
 
-    /** Called reflectively by the agent's {@code main}, in the agent's class loader. */
-    public static int run(String[] args, File agentJar) {
+    /** The command line and the agent jar; returns the exit code. */
+    @Override
+    public int applyAsInt(String[] args, File agentJar) {
+        return run(args, agentJar);
+    }
+
+    static int run(String[] args, File agentJar) {
         return run(args, agentJar, System.out, System.err);
     }
 
