@@ -122,7 +122,10 @@ public final class ChildJvm implements AutoCloseable {
         return last[0];
     }
 
-    /** Waits for the child to exit on its own; returns the exit code. */
+    /**
+     * Waits for the child to exit on its own, then for its last output lines to be read (a line its shutdown hook
+     * printed may still be in the pipe when the process is gone); returns the exit code.
+     */
     public int awaitExit(Duration timeout) {
         try {
             await().atMost(timeout).until(() -> !process.isAlive());
@@ -130,6 +133,7 @@ public final class ChildJvm implements AutoCloseable {
             close();
             throw new AssertionError("the child JVM did not exit within " + timeout + ", so it was destroyed:\n" + describe(), e);
         }
+        awaitOutputEnd();
         return process.exitValue();
     }
 
