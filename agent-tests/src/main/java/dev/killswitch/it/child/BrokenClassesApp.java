@@ -3,7 +3,6 @@ package dev.killswitch.it.child;
 import dev.killswitch.Killswitch;
 
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -31,7 +30,7 @@ public final class BrokenClassesApp {
         Thread spinner = Fixtures.forever("com.acme.shapes.Shapes", "whileLoop", "spinner");
         spinner.start();
         Fixtures.awaitIn(spinner, "whileLoop"); // a kill is aimed at selected code the thread runs
-        boolean delivered = Killswitch.kill(spinner, "after broken classes").awaitDelivery(Duration.ofSeconds(1));
+        boolean delivered = Killswitch.kill(spinner, "after broken classes").awaitDelivery(Fixtures.PROMPTLY);
         Report.line("KILL", Map.of("delivered", delivered));
         Report.line("APP DONE");
         System.exit(0);

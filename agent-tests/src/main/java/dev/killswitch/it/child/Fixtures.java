@@ -3,12 +3,19 @@ package dev.killswitch.it.child;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.time.Duration;
 
 /**
  * Calls the fixtures ({@code com.acme.*}, compiled separately at several --release levels and put on
  * the child's class path) without compiling against them.
  */
 public final class Fixtures {
+    /**
+     * How long a child waits for what should come at once (a kill to land, a killed thread to end): a wait returns as
+     * soon as it has, so only a failure waits it out, and a machine busy enough to stall a JVM for a second fails nothing.
+     */
+    public static final Duration PROMPTLY = Duration.ofSeconds(20);
+
     private Fixtures() {
     }
 

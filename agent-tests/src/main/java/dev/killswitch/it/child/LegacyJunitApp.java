@@ -6,7 +6,6 @@ import dev.killswitch.Killswitch;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -49,8 +48,8 @@ public final class LegacyJunitApp {
         runner.start();
         awaitSpinning(spin);
         KillHandle handle = Killswitch.kill(runner, "stuck JUnit 3 test");
-        handle.awaitDelivery(Duration.ofSeconds(1));
-        runner.join(5000);
+        handle.awaitDelivery(Fixtures.PROMPTLY);
+        runner.join(Fixtures.PROMPTLY.toMillis());
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("delivered", handle.isDelivered());
         fields.put("deliveredAt", handle.deliveredAt().map(Object::toString).orElse("none"));
@@ -75,7 +74,7 @@ public final class LegacyJunitApp {
             Thread.onSpinWait();
         }
         KillHandle inJunit = Killswitch.kill(waiter, "waiting in junit");
-        inJunit.awaitDelivery(Duration.ofSeconds(1));
+        inJunit.awaitDelivery(Fixtures.PROMPTLY);
         Report.line("ACTIVE", Map.of("delivered", inJunit.isDelivered(),
                 "deliveredAt", inJunit.deliveredAt().map(Object::toString).orElse("none")));
         Report.line("APP DONE");

@@ -3,7 +3,6 @@ package dev.killswitch.it.child;
 import dev.killswitch.KillHandle;
 import dev.killswitch.Killswitch;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,7 +22,7 @@ public final class PlainApp {
         spinner.start();
         Fixtures.awaitIn(spinner, "whileTrue"); // a kill is aimed at selected code the thread runs
         KillHandle handle = Killswitch.kill(spinner, "plain app");
-        boolean delivered = handle.awaitDelivery(Duration.ofSeconds(1));
+        boolean delivered = handle.awaitDelivery(Fixtures.PROMPTLY);
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("status", handle.status());
         fields.put("delivered", delivered);

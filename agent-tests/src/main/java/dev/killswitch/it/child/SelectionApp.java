@@ -3,7 +3,6 @@ package dev.killswitch.it.child;
 import dev.killswitch.KillHandle;
 import dev.killswitch.Killswitch;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,9 +35,9 @@ public final class SelectionApp {
         Fixtures.awaitIn(t, method); // running it, selected or not
         KillHandle handle = Killswitch.kill(t, "selection test");
         Map<String, Object> fields = new LinkedHashMap<>();
-        boolean delivered = handle.awaitDelivery(Duration.ofMillis(500));
+        boolean delivered = handle.awaitDelivery(Fixtures.PROMPTLY);
         if (delivered) {
-            t.join(1000); // delivered means thrown; give it the time to unwind
+            t.join(Fixtures.PROMPTLY.toMillis()); // delivered means thrown; give it the time to unwind
         }
         fields.put("delivered", delivered);
         fields.put("alive", t.isAlive());

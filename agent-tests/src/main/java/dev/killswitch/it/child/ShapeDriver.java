@@ -8,7 +8,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -132,8 +131,8 @@ public final class ShapeDriver {
 
         void kill() throws Exception {
             KillHandle handle = Killswitch.kill(victim, "kill test of " + shape);
-            boolean delivered = handle.awaitDelivery(Duration.ofSeconds(1));
-            victim.join(1000);
+            boolean delivered = handle.awaitDelivery(Fixtures.PROMPTLY);
+            victim.join(Fixtures.PROMPTLY.toMillis());
             AtomicBoolean acquired = new AtomicBoolean();
             Thread taker = new Thread(() -> {
                 synchronized (monitor) {
@@ -141,7 +140,7 @@ public final class ShapeDriver {
                 }
             });
             taker.start();
-            taker.join(1000);
+            taker.join(Fixtures.PROMPTLY.toMillis());
             Throwable died = victimDied.get();
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("delivered", delivered);
