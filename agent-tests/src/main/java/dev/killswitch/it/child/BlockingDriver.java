@@ -36,6 +36,7 @@ public final class BlockingDriver {
                 .on("MEASURE", cmd -> driver.measure(Integer.parseInt(cmd[1]), cmd[2]))
                 .on("MONITOR", cmd -> driver.monitor(cmd[1]))
                 .on("MONITOR_KILL", cmd -> driver.monitorKill())
+                .on("MONITOR_DESCRIBE", cmd -> driver.monitorDescribe())
                 .on("MONITOR_RELEASE", cmd -> driver.monitorRelease())
                 .run();
     }
@@ -106,8 +107,8 @@ public final class BlockingDriver {
     private void kill() throws Exception {
         Thread.State before = victim.getState();
         KillHandle handle = Killswitch.kill(victim, "blocking test");
-        boolean delivered = handle.awaitDelivery(Duration.ofSeconds(1));
-        victim.join(1000);
+        boolean delivered = handle.awaitDelivery(Fixtures.PROMPTLY);
+        victim.join(Fixtures.PROMPTLY.toMillis());
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("stateBefore", before);
         fields.put("delivered", delivered);
@@ -179,20 +180,25 @@ public final class BlockingDriver {
         Report.line("BLOCKING", Map.of("case", "synchronized"));
     }
 
-    /** Kills the BLOCKED victim: the kill cannot land yet; the handle says who holds the monitor. */
+    /** Kills the BLOCKED victim: the kill cannot land yet. */
     private void monitorKill() throws Exception {
         monitorKill = Killswitch.kill(victim, "blocked on a monitor");
         boolean delivered = monitorKill.awaitDelivery(Duration.ofMillis(300));
         Report.line("MONITOR_KILLED", Map.of("delivered", delivered, "alive", victim.isAlive(),
-                "pending", Killswitch.isKillPending(victim), "describe", monitorKill.describe()));
+                "pending", Killswitch.isKillPending(victim)));
+    }
+
+    /** What the pending kill's handle says: once the deliverer has looked at the thread, who holds the monitor. */
+    private void monitorDescribe() {
+        Report.line("MONITOR_DESCRIBED", Map.of("pending", Killswitch.isKillPending(victim), "describe", monitorKill.describe()));
     }
 
     /** Lets the holder go: the victim enters the monitor and dies at its next kill point. */
     private void monitorRelease() throws Exception {
         Class<?> c = Class.forName("com.acme.blocking.MonitorCase");
         c.getField("release").setBoolean(null, true);
-        boolean delivered = monitorKill.awaitDelivery(Duration.ofSeconds(1));
-        victim.join(1000);
+        boolean delivered = monitorKill.awaitDelivery(Fixtures.PROMPTLY);
+        victim.join(Fixtures.PROMPTLY.toMillis());
         Report.line("MONITOR_RELEASED", Map.of("delivered", delivered, "alive", victim.isAlive(),
                 "died", Report.nameOf(died.get()), "cleanupRan", c.getField("cleanups").getInt(null) == cleanupsBefore + 1));
     }
