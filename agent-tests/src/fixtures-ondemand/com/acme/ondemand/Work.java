@@ -1,9 +1,11 @@
 package com.acme.ondemand;
 
+import dev.killswitch.Killswitch;
 import org.apache.commons.collections4.IteratorUtils;
 import org.apache.commons.collections4.iterators.LoopingIterator;
 
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -67,18 +69,31 @@ public final class Work {
      * new code of the same class. A kill aimed at the first must not fall on the second.
      */
     public static long twoTasks(long n) {
-        long first = spinFor(1500);
+        long first = spinFor(1000);
         long second = nextTask();
         System.out.println("@@ TASKS\tname=" + Thread.currentThread().getName() + "\tfirst=" + (first > 0) + "\tsecond=" + second);
         System.out.flush();
         return first + second;
     }
 
+    /**
+     * Spins until a kill of this thread is pending, then {@code millis} more (time for the kill to look at it), then
+     * ends by itself: how soon the kill comes (a command-line tool's JVM starts first) does not decide which work it
+     * meets. It asks now and then only, so that the loop is what a look at the thread finds; after a minute without a
+     * kill it ends anyway.
+     */
     static long spinFor(long millis) {
-        long end = System.nanoTime() + millis * 1_000_000;
+        long now = System.nanoTime();
+        long end = now + TimeUnit.MINUTES.toNanos(1);
+        boolean seen = false;
         long i = 0;
-        while (System.nanoTime() < end) {
+        while (now < end) {
             i++;
+            if (!seen && (i & 0xFFFF) == 0 && Killswitch.isKillPending(Thread.currentThread())) {
+                seen = true;
+                end = now + TimeUnit.MILLISECONDS.toNanos(millis);
+            }
+            now = System.nanoTime();
         }
         return i;
     }
