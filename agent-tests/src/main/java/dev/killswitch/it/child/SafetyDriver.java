@@ -218,7 +218,9 @@ public final class SafetyDriver {
         AtomicInteger tasksRun = new AtomicInteger();
         Method nap = slow.getMethod("napSwallowingInterrupts", long.class);
         Thread worker = Threads.create(kind, "idle-pool-worker", () -> {
-            for (int round = 0; round < 2; round++) {
+            // Naps until a task comes (the one submitted once the kill has ended), as a pool's idle thread waits for work.
+            long giveUp = System.nanoTime() + DEADLINE.toNanos();
+            while (tasksRun.get() == 0 && taskDied.get() == null && System.nanoTime() < giveUp) {
                 try {
                     interrupts.addAndGet((Integer) nap.invoke(null, 400L)); // idle, in unselected code
                     Runnable task = tasks.poll();
