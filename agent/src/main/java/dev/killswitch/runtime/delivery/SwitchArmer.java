@@ -383,7 +383,7 @@ public final class SwitchArmer implements Runnable {
      * stack, for as long as the look itself) to learn what it is about to decide. A sample waits for one decision
      * only, so that a thread that decides again and again (cleanup code on a deep stack) still gets its samples.
      */
-    private static boolean putOff(KillRequest request) {
+    static boolean putOff(KillRequest request) {
         int deciding = request.deciding;
         if (deciding == 0 || request.putOffFor >= 0 && request.putOffFor != deciding) {
             return false;
