@@ -64,9 +64,9 @@ public final class Work {
     }
 
     /**
-     * Two pieces of work in one thread, as a pool thread takes one task after another: the first spins in a loop that
-     * calls nothing (once instrumented on demand, its frame keeps its old code), then ends by itself; the second is
-     * new code of the same class. A kill aimed at the first must not fall on the second.
+     * Two pieces of work in one thread, as a pool thread takes one task after another: the first spins in a loop of its
+     * own (once instrumented on demand, its frame keeps its old code), then ends by itself a second after the kill; the
+     * second is new code of the same class. A kill aimed at the first must not fall on the second.
      */
     public static long twoTasks(long n) {
         long first = spinFor(1000);
