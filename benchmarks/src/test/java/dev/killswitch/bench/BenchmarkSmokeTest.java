@@ -72,6 +72,17 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void theIdleSectionRunsOneForkOfEachColumnInTurn() {
+        // Columns run minutes apart on a shared machine differ by more than the kill points cost: they must alternate.
+        java.util.List<String> order = new java.util.ArrayList<>();
+        for (String[] run : IdleReport.plan(java.util.List.of("a", "b"), 2)) {
+            order.add(run[0] + "/" + run[1]);
+        }
+        assertEquals(java.util.List.of("a/original", "a/any agent", "a/killable", "a/original", "a/any agent", "a/killable",
+                "b/original", "b/any agent", "b/killable", "b/original", "b/any agent", "b/killable"), order);
+    }
+
+    @Test
     void oneIterationOfTheIdleBenchmarkRuns() throws Exception {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(IdleOverhead.class.getName())
