@@ -83,6 +83,20 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void theDoNothingAgentBuildsStringsWhenAskedAndSaysSoOfABadArgument() throws Exception {
+        assertEquals(3 * 10 * "name-0,".length(), AnyAgent.buildStrings(3));
+        for (String[] c : new String[][] {{"strings=3", "any agent started: true, built strings of 210 chars"},
+                {"strings=many", "any agent: its one argument is strings=N, a whole number of strings to build, not \"strings=many\"\n"
+                        + "any agent started: true"}}) {
+            Process child = new ProcessBuilder(Environment.java(), "-javaagent:" + Environment.anyAgentJar() + "=" + c[0],
+                    "-cp", System.getProperty("java.class.path"), AnyAgent.class.getName()).redirectErrorStream(true).start();
+            String printed = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            assertEquals(0, child.waitFor(), printed);
+            assertEquals(c[1], printed.replace("\r\n", "\n"));
+        }
+    }
+
+    @Test
     void oneIterationOfTheIdleBenchmarkRuns() throws Exception {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(IdleOverhead.class.getName())
