@@ -26,9 +26,9 @@ public final class AnyAgent {
         if (args == null || args.isEmpty()) {
             return;
         }
-        String count = args.startsWith(STRINGS) ? args.substring(STRINGS.length()) : null;
+        String count = args.startsWith(STRINGS) ? args.substring(STRINGS.length()) : ""; // "" does not parse either
         try {
-            built = buildStrings(Integer.parseInt(String.valueOf(count)));
+            built = buildStrings(Integer.parseInt(count));
         } catch (NumberFormatException e) {
             System.err.println("any agent: its one argument is strings=N, a whole number of strings to build, not \"" + args + "\"");
         }

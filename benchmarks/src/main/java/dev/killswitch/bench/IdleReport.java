@@ -26,6 +26,7 @@ final class IdleReport {
     private static final String ORIGINAL = "original";
     private static final String ANY_AGENT = "any agent";
     private static final String KILLABLE = "killable";
+    private static final String[] COLUMNS = {ORIGINAL, ANY_AGENT, KILLABLE};
 
     private IdleReport() {
     }
@@ -39,12 +40,9 @@ final class IdleReport {
      * points cost.
      */
     static void run(Mode mode, PrintStream out) throws RunnerException {
-        run(mode, Kernels.ALL.keySet(), mode.forks, out);
-    }
-
-    static void run(Mode mode, Collection<String> kernels, int forks, PrintStream out) throws RunnerException {
+        Collection<String> kernels = Kernels.ALL.keySet();
         Map<String, Column> scores = new HashMap<>();
-        for (String[] run : plan(kernels, forks)) {
+        for (String[] run : plan(kernels, mode.forks)) {
             String kernel = run[0];
             String row = run[1];
             OptionsBuilder options = new OptionsBuilder();
@@ -67,7 +65,7 @@ final class IdleReport {
         }
         out.println();
         out.println("Idle overhead: the same kernel as compiled, as compiled under a Java agent that does nothing, and with kill points"
-                + " (no kill pending), " + forks + " forks of each, interleaved, " + Environment.describe());
+                + " (no kill pending), " + mode.forks + " forks of each, interleaved, " + Environment.describe());
         out.println(String.format(Locale.ROOT, "%-16s %16s %16s %16s %18s %18s", "kernel", "original ns/op", "any agent ns/op",
                 "killable ns/op", "killable/original", "killable/any agent"));
         Ratios overOriginal = new Ratios();
@@ -85,11 +83,11 @@ final class IdleReport {
         out.println("killable/original:  " + overOriginal.summary());
         out.println("killable/any agent: " + overAnyAgent.summary());
         out.println("errors are 99.9% intervals over every measured iteration of every fork, as JMH computes them");
-        if (forks > 1) {
+        if (mode.forks > 1) {
             out.println();
             out.println("Each fork's mean, ns/op, in the order run (a kernel whose forks fall into two groups is bimodal from JVM to JVM):");
             for (String kernel : kernels) {
-                for (String row : new String[] {ORIGINAL, ANY_AGENT, KILLABLE}) {
+                for (String row : COLUMNS) {
                     Column c = scores.get(kernel + "/" + row);
                     if (c != null) {
                         out.println(String.format(Locale.ROOT, "%-16s %-10s %s", kernel, row, c.forkMeans()));
@@ -104,7 +102,7 @@ final class IdleReport {
         List<String[]> runs = new ArrayList<>();
         for (String kernel : kernels) {
             for (int fork = 0; fork < forks; fork++) {
-                for (String row : new String[] {ORIGINAL, ANY_AGENT, KILLABLE}) {
+                for (String row : COLUMNS) {
                     runs.add(new String[] {kernel, row});
                 }
             }
@@ -134,7 +132,7 @@ final class IdleReport {
         }
 
         double error() {
-            return iterations.getN() > 2 ? iterations.getMeanErrorAt(0.999) : Double.NaN;
+            return iterations.getMeanErrorAt(0.999); // NaN below three iterations
         }
 
         String forkMeans() {
