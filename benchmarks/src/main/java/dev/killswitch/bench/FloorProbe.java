@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * JIT inlined. First a look at the top 64 frames of its stack (the thread management bean), then a {@code
  * MutableCallSite.setTarget} that deoptimises the loop; then the time until the thread's first call of the new
  * target. No agent code runs: this is the floor under the agent's isolated-kill latency on this machine and JDK.
- * Arguments: trials.
+ * Arguments: trials, and how many more methods to have compiled first ({@link CompiledCode}; none if left out).
  */
 public final class FloorProbe {
     private static final MethodType VOID = MethodType.methodType(void.class);
@@ -34,7 +34,8 @@ public final class FloorProbe {
     }
 
     public static void main(String[] args) throws Throwable {
-        System.out.println(measure(Integer.parseInt(args[0])));
+        CompiledCode.add(args.length > 1 ? Integer.parseInt(args[1]) : 0);
+        System.out.println(measure(Integer.parseInt(args[0])) + "\tnmethods=" + CompiledCode.nmethods());
         System.exit(0);
     }
 

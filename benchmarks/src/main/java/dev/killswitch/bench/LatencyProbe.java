@@ -19,6 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * that the switches of the previous kill are idle again and each kill must deoptimise the victim's code;
  * {@code succession} kills every 20 to 50 ms, when the switches stay armed between kills; {@code first} has no
  * warm-up kills, so that (with one trial per JVM) it times a JVM's first kill, the agent's kill path not yet compiled.
+ * An optional fourth argument has that many more methods compiled before the first victim starts ({@link CompiledCode}).
  */
 public final class LatencyProbe {
     private static final int WARMUP_TRIALS = 3;
@@ -26,12 +27,13 @@ public final class LatencyProbe {
     private LatencyProbe() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) throws Throwable {
         String kase = args[0];
         int trials = Integer.parseInt(args[1]);
         if (!List.of("isolated", "succession", "first").contains(args[2])) {
             throw new IllegalArgumentException("the spacing is isolated, succession or first, not " + args[2]);
         }
+        CompiledCode.add(args.length > 3 ? Integer.parseInt(args[3]) : 0);
         boolean isolated = !args[2].equals("succession");
         int warmUps = args[2].equals("first") ? 0 : WARMUP_TRIALS;
         List<Double> latencies = new ArrayList<>();
@@ -69,9 +71,9 @@ public final class LatencyProbe {
         }
         latencies.sort(null);
         requestMicros.sort(null);
-        System.out.println(String.format(Locale.ROOT, "RESULT\tcase=%s\tn=%d\tp50=%.3f\tp90=%.3f\tp99=%.3f\tmax=%.3f\trequestUs=%.1f",
+        System.out.println(String.format(Locale.ROOT, "RESULT\tcase=%s\tn=%d\tp50=%.3f\tp90=%.3f\tp99=%.3f\tmax=%.3f\trequestUs=%.1f\tnmethods=%d",
                 kase, latencies.size(), Percentiles.of(latencies, 50), Percentiles.of(latencies, 90), Percentiles.of(latencies, 99), latencies.get(latencies.size() - 1),
-                Percentiles.of(requestMicros, 50)));
+                Percentiles.of(requestMicros, 50), CompiledCode.nmethods()));
         System.exit(0);
     }
 

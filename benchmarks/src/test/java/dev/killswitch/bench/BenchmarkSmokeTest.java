@@ -63,6 +63,15 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void theLatencyProbesCanGiveTheirJvmAnApplicationsCountOfCompiledMethods() throws Throwable {
+        int before = CompiledCode.nmethods();
+        assertTrue(before > 0, "the JVM says how many methods it has compiled: " + before);
+        CompiledCode.add(300);
+        int after = CompiledCode.nmethods();
+        assertTrue(after >= before + 300, "each of the 300 methods is compiled: " + before + " before, " + after + " after");
+    }
+
+    @Test
     void theIdleSectionsDoNothingAgentIsAnAgent() throws Exception {
         Process child = new ProcessBuilder(Environment.java(), "-javaagent:" + Environment.anyAgentJar(),
                 "-cp", System.getProperty("java.class.path"), AnyAgent.class.getName()).redirectErrorStream(true).start();
