@@ -34,8 +34,10 @@ public final class FloorProbe {
     }
 
     public static void main(String[] args) throws Throwable {
-        CompiledCode.add(args.length > 1 ? Integer.parseInt(args[1]) : 0);
-        System.out.println(measure(Integer.parseInt(args[0])) + "\tnmethods=" + CompiledCode.nmethods());
+        ProbeArgs read = new ProbeArgs("floor probe", "FloorProbe TRIALS [MORE_METHODS]", args);
+        int trials = read.count(0, "the number of trials");
+        CompiledCode.add(read.count(1, "the number of methods to have compiled first", 0));
+        System.out.println(measure(trials) + "\tnmethods=" + CompiledCode.nmethods());
         System.exit(0);
     }
 

@@ -28,14 +28,14 @@ public final class LatencyProbe {
     }
 
     public static void main(String[] args) throws Throwable {
-        String kase = args[0];
-        int trials = Integer.parseInt(args[1]);
-        if (!List.of("isolated", "succession", "first").contains(args[2])) {
-            throw new IllegalArgumentException("the spacing is isolated, succession or first, not " + args[2]);
-        }
-        CompiledCode.add(args.length > 3 ? Integer.parseInt(args[3]) : 0);
-        boolean isolated = !args[2].equals("succession");
-        int warmUps = args[2].equals("first") ? 0 : WARMUP_TRIALS;
+        ProbeArgs read = new ProbeArgs("latency probe",
+                "LatencyProbe hot|recursion|deep|longLoop TRIALS isolated|succession|first [MORE_METHODS]", args);
+        String kase = read.oneOf(0, "the case", List.of("hot", "recursion", "deep", "longLoop"));
+        int trials = read.count(1, "the number of trials");
+        String spacing = read.oneOf(2, "the spacing", List.of("isolated", "succession", "first"));
+        CompiledCode.add(read.count(3, "the number of methods to have compiled first", 0));
+        boolean isolated = !spacing.equals("succession");
+        int warmUps = spacing.equals("first") ? 0 : WARMUP_TRIALS;
         List<Double> latencies = new ArrayList<>();
         List<Double> requestMicros = new ArrayList<>();
         for (int t = 0; t < trials + warmUps; t++) {

@@ -5,6 +5,7 @@ import dev.killswitch.Killswitch;
 import dev.killswitch.ThreadKilledError;
 import org.example.lib.EndlessRows;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -21,7 +22,8 @@ public final class OnDemandProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        String kase = args[0];
+        String kase = new ProbeArgs("on-demand probe", "OnDemandProbe library|regex", args).oneOf(0, "the case",
+                List.of("library", "regex"));
         long[] caught = new long[1];
         Thread victim = new Thread(() -> {
             try {

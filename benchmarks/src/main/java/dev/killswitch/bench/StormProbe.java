@@ -4,6 +4,7 @@ import com.acme.kernels.Spinners;
 import dev.killswitch.Killswitch;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -20,10 +21,12 @@ public final class StormProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        int rate = Integer.parseInt(args[0]);
-        int seconds = Integer.parseInt(args[1]);
-        boolean sameMethod = args[2].equals("same");
-        boolean kill = args[3].equals("kill");
+        ProbeArgs read = new ProbeArgs("storm probe", "StormProbe RATE SECONDS same|other kill|stop [WARM-UP_SECONDS]", args);
+        int rate = read.positive(0, "the rate, in kills a second,");
+        int seconds = read.positive(1, "the number of seconds to measure");
+        boolean sameMethod = read.oneOf(2, "the victims' method", List.of("same", "other")).equals("same");
+        boolean kill = read.oneOf(3, "how the victims end", List.of("kill", "stop")).equals("kill");
+        int warmUpSeconds = read.count(4, "the number of seconds of warm-up", 3);
 
         Spinners.Progress bystander = new Spinners.Progress();
         Thread b = new Thread(() -> Spinners.hotLoop(bystander), "bystander");
@@ -31,7 +34,7 @@ public final class StormProbe {
         b.start();
 
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
-        long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(args.length > 4 ? Integer.parseInt(args[4]) : 3);
+        long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmUpSeconds);
         long measureEnd = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
         long next = System.nanoTime();
         long startCount = -1;

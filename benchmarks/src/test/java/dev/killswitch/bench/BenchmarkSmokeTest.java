@@ -72,6 +72,38 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void theLatencyProbesSayWhatIsWrongWithABadArgument() throws Exception {
+        String[][] cases = {
+            {FloorProbe.class.getName(), "10", "lots"},
+            {"floor probe: the number of methods to have compiled first is a whole number, 0 or more, not \"lots\"\n"
+                    + "usage: FloorProbe TRIALS [MORE_METHODS]"},
+            {FloorProbe.class.getName()},
+            {"floor probe: the number of trials is missing\nusage: FloorProbe TRIALS [MORE_METHODS]"},
+            {LatencyProbe.class.getName(), "hot", "-3", "isolated"},
+            {"latency probe: the number of trials is a whole number, 0 or more, not \"-3\"\n"
+                    + "usage: LatencyProbe hot|recursion|deep|longLoop TRIALS isolated|succession|first [MORE_METHODS]"},
+            {LatencyProbe.class.getName(), "warm", "10", "isolated"},
+            {"latency probe: the case is hot, recursion, deep or longLoop, not \"warm\"\n"
+                    + "usage: LatencyProbe hot|recursion|deep|longLoop TRIALS isolated|succession|first [MORE_METHODS]"},
+            {StormProbe.class.getName(), "10", "10", "sam", "kill"},
+            {"storm probe: the victims' method is same or other, not \"sam\"\n"
+                    + "usage: StormProbe RATE SECONDS same|other kill|stop [WARM-UP_SECONDS]"},
+            {StormProbe.class.getName(), "0", "10", "same", "kill"},
+            {"storm probe: the rate, in kills a second, is a whole number, 1 or more, not \"0\"\n"
+                    + "usage: StormProbe RATE SECONDS same|other kill|stop [WARM-UP_SECONDS]"},
+        };
+        for (int i = 0; i < cases.length; i += 2) {
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Environment.java(), "-cp",
+                    System.getProperty("java.class.path")));
+            command.addAll(java.util.List.of(cases[i]));
+            Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String printed = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            assertEquals(2, child.waitFor(), printed);
+            assertEquals(cases[i + 1][0], printed.replace("\r\n", "\n"));
+        }
+    }
+
+    @Test
     void theIdleSectionsDoNothingAgentIsAnAgent() throws Exception {
         Process child = new ProcessBuilder(Environment.java(), "-javaagent:" + Environment.anyAgentJar(),
                 "-cp", System.getProperty("java.class.path"), AnyAgent.class.getName()).redirectErrorStream(true).start();

@@ -1,0 +1,70 @@
+package dev.killswitch.bench;
+
+import java.util.List;
+
+/**
+ * A probe's command-line arguments, read so that a bad one gets a sentence and the usage, exit status 2, not a stack
+ * trace: the README tells users to run the probes by hand.
+ */
+final class ProbeArgs {
+    private final String probe;
+    private final String usage;
+    private final String[] args;
+
+    ProbeArgs(String probe, String usage, String[] args) {
+        this.probe = probe;
+        this.usage = usage;
+        this.args = args.clone();
+    }
+
+    /** Argument {@code index}, one of {@code allowed}. */
+    String oneOf(int index, String what, List<String> allowed) {
+        String value = required(index, what);
+        if (!allowed.contains(value)) {
+            fail(what + " is " + String.join(", ", allowed.subList(0, allowed.size() - 1)) + " or "
+                    + allowed.get(allowed.size() - 1) + ", not \"" + value + "\"");
+        }
+        return value;
+    }
+
+    /** Argument {@code index}, a whole number of 0 or more. */
+    int count(int index, String what) {
+        return parseCount(required(index, what), what, 0);
+    }
+
+    /** The same, {@code absent} if there are fewer arguments. */
+    int count(int index, String what, int absent) {
+        return index < args.length ? parseCount(args[index], what, 0) : absent;
+    }
+
+    /** Argument {@code index}, a whole number of 1 or more. */
+    int positive(int index, String what) {
+        return parseCount(required(index, what), what, 1);
+    }
+
+    private String required(int index, String what) {
+        if (index >= args.length) {
+            fail(what + " is missing");
+        }
+        return args[index];
+    }
+
+    private int parseCount(String value, String what, int least) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= least) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        fail(what + " is a whole number, " + least + " or more, not \"" + value + "\"");
+        return 0;
+    }
+
+    private void fail(String sentence) {
+        System.err.println(probe + ": " + sentence);
+        System.err.println("usage: " + usage);
+        System.exit(2);
+    }
+}
