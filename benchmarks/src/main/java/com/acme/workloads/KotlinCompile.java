@@ -52,11 +52,8 @@ final class KotlinCompile implements Workload.Op {
         exec = type.getMethod("exec", PrintStream.class, String[].class);
     }
 
-    static KotlinCompile create(String[] args) throws Exception {
-        if (args.length != 2) {
-            throw new IllegalArgumentException("kotlinc needs SOURCES_JAR CLASS_PATH_FOLDER");
-        }
-        return new KotlinCompile(Path.of(args[0]), Path.of(args[1]));
+    static KotlinCompile create(Path sourcesJar, Path classPathFolder) throws Exception {
+        return new KotlinCompile(sourcesJar, classPathFolder);
     }
 
     @Override

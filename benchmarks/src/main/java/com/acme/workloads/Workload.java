@@ -1,8 +1,11 @@
 package com.acme.workloads;
 
+import dev.killswitch.bench.ProbeArgs;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
-import java.util.Arrays;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
@@ -33,14 +36,15 @@ public final class Workload {
     public static void main(String[] args) throws Exception {
         // The agent registers its MXBean once the platform MBean server exists; both variants create it alike.
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        String name = args[0];
-        long warmupNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(args[1]));
-        long measureNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(args[2]));
-        String[] rest = Arrays.copyOfRange(args, 3, args.length);
+        ProbeArgs read = new ProbeArgs("workload", "Workload kotlinc|jackson|commons-math WARM-UP_SECONDS SECONDS [kotlinc: SOURCES_JAR FOLDER]", args);
+        String name = read.oneOf(0, "the workload", List.of("kotlinc", "jackson", "commons-math"));
+        long warmupNanos = TimeUnit.SECONDS.toNanos(read.count(1, "the number of seconds of warm-up"));
+        long measureNanos = TimeUnit.SECONDS.toNanos(read.count(2, "the number of seconds to measure"));
         Op op;
         switch (name) {
             case "kotlinc":
-                op = KotlinCompile.create(rest);
+                op = KotlinCompile.create(Path.of(read.required(3, "the jar of Kotlin sources to compile")),
+                        Path.of(read.required(4, "the folder of jars the sources compile against")));
                 break;
             case "jackson":
                 op = new JacksonRoundTrip();

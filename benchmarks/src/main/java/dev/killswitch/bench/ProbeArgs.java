@@ -4,21 +4,21 @@ import java.util.List;
 
 /**
  * A probe's command-line arguments, read so that a bad one gets a sentence and the usage, exit status 2, not a stack
- * trace: the README tells users to run the probes by hand.
+ * trace: the README tells users to run the probes and workloads by hand.
  */
-final class ProbeArgs {
+public final class ProbeArgs {
     private final String probe;
     private final String usage;
     private final String[] args;
 
-    ProbeArgs(String probe, String usage, String[] args) {
+    public ProbeArgs(String probe, String usage, String[] args) {
         this.probe = probe;
         this.usage = usage;
         this.args = args.clone();
     }
 
     /** Argument {@code index}, one of {@code allowed}. */
-    String oneOf(int index, String what, List<String> allowed) {
+    public String oneOf(int index, String what, List<String> allowed) {
         String value = required(index, what);
         if (!allowed.contains(value)) {
             fail(what + " is " + String.join(", ", allowed.subList(0, allowed.size() - 1)) + " or "
@@ -28,21 +28,22 @@ final class ProbeArgs {
     }
 
     /** Argument {@code index}, a whole number of 0 or more. */
-    int count(int index, String what) {
+    public int count(int index, String what) {
         return parseCount(required(index, what), what, 0);
     }
 
     /** The same, {@code absent} if there are fewer arguments. */
-    int count(int index, String what, int absent) {
+    public int count(int index, String what, int absent) {
         return index < args.length ? parseCount(args[index], what, 0) : absent;
     }
 
     /** Argument {@code index}, a whole number of 1 or more. */
-    int positive(int index, String what) {
+    public int positive(int index, String what) {
         return parseCount(required(index, what), what, 1);
     }
 
-    private String required(int index, String what) {
+    /** Argument {@code index}, whatever it is. */
+    public String required(int index, String what) {
         if (index >= args.length) {
             fail(what + " is missing");
         }

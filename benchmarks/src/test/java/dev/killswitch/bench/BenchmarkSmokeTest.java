@@ -72,7 +72,7 @@ class BenchmarkSmokeTest {
     }
 
     @Test
-    void theLatencyProbesSayWhatIsWrongWithABadArgument() throws Exception {
+    void theProbesAndWorkloadsRunByHandSayWhatIsWrongWithABadArgument() throws Exception {
         String[][] cases = {
             {FloorProbe.class.getName(), "10", "lots"},
             {"floor probe: the number of methods to have compiled first is a whole number, 0 or more, not \"lots\"\n"
@@ -91,6 +91,9 @@ class BenchmarkSmokeTest {
             {StormProbe.class.getName(), "0", "10", "same", "kill"},
             {"storm probe: the rate, in kills a second, is a whole number, 1 or more, not \"0\"\n"
                     + "usage: StormProbe RATE SECONDS same|other kill|stop [WARM-UP_SECONDS]"},
+            {"com.acme.workloads.Workload", "jackon", "10", "10"},
+            {"workload: the workload is kotlinc, jackson or commons-math, not \"jackon\"\n"
+                    + "usage: Workload kotlinc|jackson|commons-math WARM-UP_SECONDS SECONDS [kotlinc: SOURCES_JAR FOLDER]"},
         };
         for (int i = 0; i < cases.length; i += 2) {
             java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Environment.java(), "-cp",
