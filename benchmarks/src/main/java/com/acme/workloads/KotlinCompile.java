@@ -34,7 +34,7 @@ final class KotlinCompile implements Workload.Op {
     private final Path out;
     private final String[] arguments;
 
-    private KotlinCompile(Path sourcesJar, Path classPathFolder) throws Exception {
+    KotlinCompile(Path sourcesJar, Path classPathFolder) throws Exception {
         Path work = Files.createTempDirectory("kotlinc-workload");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(work)));
         Path sources = work.resolve("src");
@@ -52,9 +52,6 @@ final class KotlinCompile implements Workload.Op {
         exec = type.getMethod("exec", PrintStream.class, String[].class);
     }
 
-    static KotlinCompile create(Path sourcesJar, Path classPathFolder) throws Exception {
-        return new KotlinCompile(sourcesJar, classPathFolder);
-    }
 
     @Override
     public long run() throws Exception {

@@ -38,12 +38,13 @@ public final class Workload {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ProbeArgs read = new ProbeArgs("workload", "Workload kotlinc|jackson|commons-math WARM-UP_SECONDS SECONDS [kotlinc: SOURCES_JAR FOLDER]", args);
         String name = read.oneOf(0, "the workload", List.of("kotlinc", "jackson", "commons-math"));
+        read.noMoreThan(name.equals("kotlinc") ? 5 : 3);
         long warmupNanos = TimeUnit.SECONDS.toNanos(read.count(1, "the number of seconds of warm-up"));
         long measureNanos = TimeUnit.SECONDS.toNanos(read.count(2, "the number of seconds to measure"));
         Op op;
         switch (name) {
             case "kotlinc":
-                op = KotlinCompile.create(Path.of(read.required(3, "the jar of Kotlin sources to compile")),
+                op = new KotlinCompile(Path.of(read.required(3, "the jar of Kotlin sources to compile")),
                         Path.of(read.required(4, "the folder of jars the sources compile against")));
                 break;
             case "jackson":
@@ -53,7 +54,7 @@ public final class Workload {
                 op = new MathWorkload();
                 break;
             default:
-                throw new IllegalArgumentException("unknown workload " + name);
+                throw new AssertionError(name); // read.oneOf allows only the three above
         }
 
         long start = System.nanoTime(); // the warm-up includes the first operation, the slowest by far

@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * probe's is, hides that.
  */
 final class CompiledCode {
-    /** Each method is called this often: enough for C1 to compile it. */
+    /** Each method is called this often: past C1's thresholds (200 calls) even when its queue raises them a little. */
     private static final int CALLS = 3_000;
     private static final MethodType INT_INT = MethodType.methodType(int.class, int.class);
 
@@ -55,7 +55,10 @@ final class CompiledCode {
         }
     }
 
-    /** The JVM's count of compiled methods ({@code jcmd PID Compiler.codelist}), or -1 if it will not say. */
+    /**
+     * The JVM's count of compiled code ({@code jcmd PID Compiler.codelist}): an entry for each method and tier it was
+     * compiled at; -1 if the JVM will not say.
+     */
     static int nmethods() {
         try {
             String list = (String) ManagementFactory.getPlatformMBeanServer().invoke(

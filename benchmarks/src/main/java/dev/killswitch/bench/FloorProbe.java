@@ -35,7 +35,8 @@ public final class FloorProbe {
 
     public static void main(String[] args) throws Throwable {
         ProbeArgs read = new ProbeArgs("floor probe", "FloorProbe TRIALS [MORE_METHODS]", args);
-        int trials = read.count(0, "the number of trials");
+        read.noMoreThan(2);
+        int trials = read.positive(0, "the number of trials");
         CompiledCode.add(read.count(1, "the number of methods to have compiled first", 0));
         System.out.println(measure(trials) + "\tnmethods=" + CompiledCode.nmethods());
         System.exit(0);

@@ -30,8 +30,9 @@ public final class LatencyProbe {
     public static void main(String[] args) throws Throwable {
         ProbeArgs read = new ProbeArgs("latency probe",
                 "LatencyProbe hot|recursion|deep|longLoop TRIALS isolated|succession|first [MORE_METHODS]", args);
+        read.noMoreThan(4);
         String kase = read.oneOf(0, "the case", List.of("hot", "recursion", "deep", "longLoop"));
-        int trials = read.count(1, "the number of trials");
+        int trials = read.positive(1, "the number of trials");
         String spacing = read.oneOf(2, "the spacing", List.of("isolated", "succession", "first"));
         CompiledCode.add(read.count(3, "the number of methods to have compiled first", 0));
         boolean isolated = !spacing.equals("succession");

@@ -9,7 +9,7 @@ import java.util.Map;
 /** Kill latency per case and collector, each in a fresh JVM with the real agent jar. */
 final class LatencyReport {
     private static final String HINT = "-XX:+UseCountedLoopSafepoints -XX:LoopStripMiningIter=1000";
-    /** An application's JIT has compiled thousands of methods, a probe's JVM hundreds: arming costs more there. */
+    /** An application's JIT has compiled many thousands of methods, a probe's JVM hundreds: arming costs more there. */
     private static final int MORE_METHODS = 4_000;
 
     private LatencyReport() {
@@ -19,7 +19,8 @@ final class LatencyReport {
         String[][] configs = {
             // case, spacing, description, JVM flags[, more methods to have compiled first]
             {"hot", "isolated", "hot loop, C2-compiled", "-XX:+UseG1GC"},
-            {"hot", "isolated", "the same, " + MORE_METHODS + " more methods compiled", "-XX:+UseG1GC", Integer.toString(MORE_METHODS)},
+            {"hot", "isolated", String.format(Locale.ROOT, "the same, %,d more methods compiled", MORE_METHODS), "-XX:+UseG1GC",
+                Integer.toString(MORE_METHODS)},
             {"recursion", "isolated", "recursion, C2-compiled", "-XX:+UseG1GC"},
             {"deep", "isolated", "hot loop under 10,000 frames", "-XX:+UseG1GC"},
             {"hot", "isolated", "hot loop, interpreter only", "-XX:+UseG1GC -Xint"},
@@ -36,9 +37,10 @@ final class LatencyReport {
         out.println("Kill latency, from Killswitch.kill returning to the victim catching the error (ms), " + Environment.describe());
         out.println("isolated: each victim ran over a second, its code's switches idle before the kill;"
                 + " succession: a kill every 20-50 ms in the same code, switches still armed");
-        out.println("JIT methods: the methods the JVM had compiled at the end (each arming looks through all of them)");
+        out.println("nmethods: the JVM's compiled code at the end, an entry for each method and tier it was compiled at"
+                + " (arming goes through all of them)");
         out.println(String.format(Locale.ROOT, "%-38s %-11s %-62s %4s %8s %8s %8s %8s %10s %11s", "victim", "kills", "JVM flags", "n",
-                "p50", "p90", "p99", "max", "kill() us", "JIT methods"));
+                "p50", "p90", "p99", "max", "kill() us", "nmethods"));
         for (String[] c : configs) {
             List<String> jvm = new ArrayList<>(List.of(c[3].split(" ")));
             jvm.add(Child.agent("com.acme.kernels.**"));
@@ -53,7 +55,7 @@ final class LatencyReport {
                 + " thread spinning in a C2-compiled loop (a 64-frame sample, then a MutableCallSite.setTarget that deoptimises the"
                 + " loop), and from the start of the sample to the thread's first call of the new target");
         out.println(String.format(Locale.ROOT, "%-20s %-13s %4s %10s %10s %10s %10s %11s", "JVM flags", "more methods", "n", "sample p50",
-                "deopt p50", "p50", "p99", "JIT methods"));
+                "deopt p50", "p50", "p99", "nmethods"));
         String[][] floors = {{"-XX:+UseG1GC", "0"}, {"-XX:+UseParallelGC", "0"}, {"-XX:+UseSerialGC", "0"},
             {"-XX:+UseG1GC", Integer.toString(MORE_METHODS)}};
         for (String[] f : floors) {

@@ -22,8 +22,9 @@ public final class OnDemandProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        String kase = new ProbeArgs("on-demand probe", "OnDemandProbe library|regex", args).oneOf(0, "the case",
-                List.of("library", "regex"));
+        ProbeArgs read = new ProbeArgs("on-demand probe", "OnDemandProbe library|regex", args);
+        read.noMoreThan(1);
+        String kase = read.oneOf(0, "the case", List.of("library", "regex"));
         long[] caught = new long[1];
         Thread victim = new Thread(() -> {
             try {

@@ -21,7 +21,7 @@ public final class ProbeArgs {
     public String oneOf(int index, String what, List<String> allowed) {
         String value = required(index, what);
         if (!allowed.contains(value)) {
-            fail(what + " is " + String.join(", ", allowed.subList(0, allowed.size() - 1)) + " or "
+            throw fail(what + " is " + String.join(", ", allowed.subList(0, allowed.size() - 1)) + " or "
                     + allowed.get(allowed.size() - 1) + ", not \"" + value + "\"");
         }
         return value;
@@ -45,9 +45,17 @@ public final class ProbeArgs {
     /** Argument {@code index}, whatever it is. */
     public String required(int index, String what) {
         if (index >= args.length) {
-            fail(what + " is missing");
+            throw fail(what + " is missing");
         }
         return args[index];
+    }
+
+    /** No argument after the first {@code count}: one more is a mistake, not something to ignore. */
+    public void noMoreThan(int count) {
+        if (args.length > count) {
+            throw fail("there is no argument after the " + (count == 1 ? "first" : "first " + count) + ", not \""
+                    + String.join(" ", List.of(args).subList(count, args.length)) + "\"");
+        }
     }
 
     private int parseCount(String value, String what, int least) {
@@ -59,13 +67,14 @@ public final class ProbeArgs {
         } catch (NumberFormatException e) {
             // said below
         }
-        fail(what + " is a whole number, " + least + " or more, not \"" + value + "\"");
-        return 0;
+        throw fail(what + " is a whole number, " + least + " or more, not \"" + value + "\"");
     }
 
-    private void fail(String sentence) {
+    /** Says what is wrong and ends the JVM; returns only so that callers can {@code throw} it, for the compiler. */
+    private IllegalStateException fail(String sentence) {
         System.err.println(probe + ": " + sentence);
         System.err.println("usage: " + usage);
         System.exit(2);
+        return new IllegalStateException(sentence);
     }
 }

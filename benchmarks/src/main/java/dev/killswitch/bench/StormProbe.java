@@ -22,6 +22,7 @@ public final class StormProbe {
 
     public static void main(String[] args) throws Exception {
         ProbeArgs read = new ProbeArgs("storm probe", "StormProbe RATE SECONDS same|other kill|stop [WARM-UP_SECONDS]", args);
+        read.noMoreThan(5);
         int rate = read.positive(0, "the rate, in kills a second,");
         int seconds = read.positive(1, "the number of seconds to measure");
         boolean sameMethod = read.oneOf(2, "the victims' method", List.of("same", "other")).equals("same");
