@@ -52,7 +52,6 @@ final class KotlinCompile implements Workload.Op {
         exec = type.getMethod("exec", PrintStream.class, String[].class);
     }
 
-
     @Override
     public long run() throws Exception {
         delete(out);

@@ -36,7 +36,8 @@ public final class Workload {
     public static void main(String[] args) throws Exception {
         // The agent registers its MXBean once the platform MBean server exists; both variants create it alike.
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        ProbeArgs read = new ProbeArgs("workload", "Workload kotlinc|jackson|commons-math WARM-UP_SECONDS SECONDS [kotlinc: SOURCES_JAR FOLDER]", args);
+        ProbeArgs read = new ProbeArgs("workload",
+                "Workload kotlinc|jackson|commons-math WARM-UP_SECONDS SECONDS [kotlinc: SOURCES_JAR FOLDER]", args);
         String name = read.oneOf(0, "the workload", List.of("kotlinc", "jackson", "commons-math"));
         read.noMoreThan(name.equals("kotlinc") ? 5 : 3);
         long warmupNanos = TimeUnit.SECONDS.toNanos(read.count(1, "the number of seconds of warm-up"));
