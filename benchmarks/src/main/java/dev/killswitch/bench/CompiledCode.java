@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Gives a probe's JVM as much JIT-compiled code as an application has: arming a switch is a {@code
  * MutableCallSite.setTarget}, and when compiled code depends on the site the JVM looks through its whole code cache for
- * the code to deoptimise, so the cost of an isolated kill grows with the number of compiled methods. A small JVM, as a
+ * the code to deoptimise, so the cost of an isolated kill grows with the amount of compiled code. A small JVM, as a
  * probe's is, hides that.
  */
 final class CompiledCode {

@@ -100,23 +100,13 @@ class BenchmarkSmokeTest {
                     + "usage: Workload kotlinc|jackson|commons-math WARM-UP_SECONDS SECONDS [kotlinc: SOURCES_JAR FOLDER]"},
         };
         for (int i = 0; i < cases.length; i += 2) {
-            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Environment.java(), "-cp",
-                    System.getProperty("java.class.path")));
-            command.addAll(java.util.List.of(cases[i]));
-            Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String printed = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-            assertEquals(2, child.waitFor(), printed);
-            assertEquals(cases[i + 1][0], printed.replace("\r\n", "\n"));
+            assertEquals(cases[i + 1][0], printedBy(2, null, cases[i]));
         }
     }
 
     @Test
     void theIdleSectionsDoNothingAgentIsAnAgent() throws Exception {
-        Process child = new ProcessBuilder(Environment.java(), "-javaagent:" + Environment.anyAgentJar(),
-                "-cp", System.getProperty("java.class.path"), AnyAgent.class.getName()).redirectErrorStream(true).start();
-        String printed = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-        assertEquals(0, child.waitFor(), printed);
-        assertEquals("any agent started: true", printed);
+        assertEquals("any agent started: true", printedBy(0, Environment.anyAgentJar().toString(), AnyAgent.class.getName()));
     }
 
     @Test
@@ -136,11 +126,7 @@ class BenchmarkSmokeTest {
         for (String[] c : new String[][] {{"strings=3", "any agent started: true, built strings of 210 chars"},
                 {"strings=many", "any agent: its one argument is strings=N, a whole number of strings to build, not \"strings=many\"\n"
                         + "any agent started: true"}}) {
-            Process child = new ProcessBuilder(Environment.java(), "-javaagent:" + Environment.anyAgentJar() + "=" + c[0],
-                    "-cp", System.getProperty("java.class.path"), AnyAgent.class.getName()).redirectErrorStream(true).start();
-            String printed = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-            assertEquals(0, child.waitFor(), printed);
-            assertEquals(c[1], printed.replace("\r\n", "\n"));
+            assertEquals(c[1], printedBy(0, Environment.anyAgentJar() + "=" + c[0], AnyAgent.class.getName()));
         }
     }
 
@@ -158,5 +144,22 @@ class BenchmarkSmokeTest {
         for (RunResult r : results) {
             assertTrue(r.getPrimaryResult().getScore() > 0, r.getParams().toString());
         }
+    }
+
+    /**
+     * Runs {@code mainAndArgs} in a child JVM on this class path, under the agent {@code agent} (a jar, with its
+     * argument) if not null; checks its exit status and returns what it printed, trimmed, with Unix line ends.
+     */
+    private static String printedBy(int status, String agent, String... mainAndArgs) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Environment.java()));
+        if (agent != null) {
+            command.add("-javaagent:" + agent);
+        }
+        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path")));
+        command.addAll(java.util.List.of(mainAndArgs));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String printed = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertEquals(status, child.waitFor(), printed);
+        return printed.replace("\r\n", "\n");
     }
 }
