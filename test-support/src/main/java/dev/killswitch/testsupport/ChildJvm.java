@@ -1,10 +1,7 @@
 package dev.killswitch.testsupport;
 
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -17,7 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -32,14 +29,16 @@ public final class ChildJvm implements AutoCloseable {
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
 
     private final Process process;
-    private final List<String> stdout = new CopyOnWriteArrayList<>();
-    private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final OutputPumps output;
+    private final List<String> stdout;
+    private final List<String> stderr;
     private final Writer stdin;
-    private final List<Thread> pumps = new ArrayList<>();
     private final String commandLine;
+    private final Path launcher;
     private int cursor;
 
-    private ChildJvm(List<String> command, Map<String, String> env) throws IOException {
+    private ChildJvm(Path launcher, List<String> command, Map<String, String> env) throws IOException {
+        this.launcher = launcher;
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("KILLSWITCH_") || k.startsWith("JAVA_TOOL_OPTIONS")
                 || k.equals("JDK_JAVA_OPTIONS") || k.equals("_JAVA_OPTIONS"));
@@ -47,8 +46,9 @@ public final class ChildJvm implements AutoCloseable {
         this.commandLine = String.join(" ", command);
         this.process = pb.start();
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        pumps.add(pump(process.getInputStream(), stdout, "stdout"));
-        pumps.add(pump(process.getErrorStream(), stderr, "stderr"));
+        this.output = new OutputPumps(process);
+        this.stdout = output.stdout;
+        this.stderr = output.stderr;
     }
 
     public static Builder with(Jdk jdk) {
@@ -72,22 +72,60 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public Line awaitEvent(String event, Duration timeout) {
+        return awaitEvent(event, timeout, -1);
+    }
+
+    /** As above; an {@code ERROR} report line at or after {@code errorsFrom} (if not negative) ends the wait. */
+    private Line awaitEvent(String event, Duration timeout, int errorsFrom) {
         String prefix = "@@ " + event;
         Predicate<String> matches = l -> l.equals(prefix) || l.startsWith(prefix + "\t");
         String[] found = new String[1];
-        await().atMost(timeout).pollInSameThread().pollInterval(Duration.ofMillis(5))
-                .failFast("the child JVM exited:\n" + describe(), () -> !process.isAlive() && outputRead() && indexOf(matches) < 0)
-                .alias("report line " + prefix + " from the child JVM:\n" + describe())
-                .until(() -> {
-                    int i = indexOf(matches);
-                    if (i < 0) {
-                        return false;
-                    }
-                    found[0] = stdout.get(i);
-                    cursor = i + 1;
+        String[] instead = new String[1];
+        until("report line " + prefix + " from the child JVM", timeout, Duration.ofMillis(5), () -> {
+            int i = indexOf(matches);
+            if (i >= 0) {
+                found[0] = stdout.get(i);
+                cursor = i + 1;
+                return true;
+            }
+            for (int e = Math.max(errorsFrom, 0); errorsFrom >= 0 && e < stdout.size(); e++) {
+                if (stdout.get(e).startsWith("@@ ERROR\t")) {
+                    instead[0] = "the child JVM answered " + stdout.get(e);
                     return true;
-                });
+                }
+            }
+            if (!process.isAlive() && output.allRead() && indexOf(matches) < 0) {
+                instead[0] = "the child JVM exited with status " + process.exitValue();
+                return true;
+            }
+            return false;
+        });
+        if (instead[0] != null) {
+            throw new AssertionError("no report line " + prefix + ": " + instead[0] + ":\n" + describe());
+        }
         return new Line(found[0]);
+    }
+
+    /**
+     * Waits until the condition holds; if it does not within the timeout, fails with what the child had printed by
+     * then and where each of its threads was (a description taken before the wait would miss both).
+     */
+    public void until(String what, Duration timeout, Callable<Boolean> condition) {
+        until(what, timeout, Duration.ofMillis(20), condition);
+    }
+
+    private void until(String what, Duration timeout, Duration poll, Callable<Boolean> condition) {
+        try {
+            await().atMost(timeout).pollInSameThread().pollInterval(poll).until(condition);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(what + ": not within " + timeout.toSeconds() + " s\n" + diagnosis(), e);
+        }
+    }
+
+    /** What the child printed, and the stack of each of its threads if it is still running. */
+    public String diagnosis() {
+        String threads = process.isAlive() ? ThreadDump.of(launcher, process.pid()) : "(exited with status " + process.exitValue() + ")";
+        return describe() + "\n--- threads of the child JVM:\n" + threads;
     }
 
     /** The first report line of that event printed so far (for programs that ran to their end). */
@@ -105,8 +143,9 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Sends a command and waits for the answer of that event. */
     public Line ask(String command, String event) {
+        int from = stdout.size();
         send(command);
-        return awaitEvent(event);
+        return awaitEvent(event, DEFAULT_WAIT, from);
     }
 
     /** Asks the same question until the answer satisfies {@code done}; returns that answer. */
@@ -117,7 +156,7 @@ public final class ChildJvm implements AutoCloseable {
                     .until(() -> done.test(last[0] = ask(command, event)));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("no satisfying answer to " + command + " within " + timeout + "; last answer: "
-                    + last[0] + "\n" + describe(), e);
+                    + last[0] + "\n" + diagnosis(), e);
         }
         return last[0];
     }
@@ -130,8 +169,9 @@ public final class ChildJvm implements AutoCloseable {
         try {
             await().atMost(timeout).until(() -> !process.isAlive());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String diagnosis = diagnosis();
             close();
-            throw new AssertionError("the child JVM did not exit within " + timeout + ", so it was destroyed:\n" + describe(), e);
+            throw new AssertionError("the child JVM did not exit within " + timeout + ", so it was destroyed:\n" + diagnosis, e);
         }
         awaitOutputEnd();
         return process.exitValue();
@@ -139,8 +179,8 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Waits until a line of standard error matches. */
     public String awaitStderr(Predicate<String> matches) {
-        await().atMost(DEFAULT_WAIT).alias("a matching line on the child's standard error:\n" + describe())
-                .until(() -> stderr.stream().anyMatch(matches));
+        until("a matching line on the child's standard error", DEFAULT_WAIT, Duration.ofMillis(5),
+                () -> stderr.stream().anyMatch(matches));
         return stderr.stream().filter(matches).findFirst().orElseThrow();
     }
 
@@ -189,40 +229,9 @@ public final class ChildJvm implements AutoCloseable {
         return -1;
     }
 
-    /** True once everything the process wrote has been read (a child that exits may still have lines in the pipe). */
-    private boolean outputRead() {
-        for (Thread pump : pumps) {
-            if (pump.isAlive()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** After the process has exited: waits until its last output lines have been read. */
     public void awaitOutputEnd() {
-        try {
-            for (Thread pump : pumps) {
-                pump.join(TimeUnit.SECONDS.toMillis(10));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static Thread pump(InputStream in, List<String> sink, String name) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    sink.add(line);
-                }
-            } catch (IOException ignored) {
-                // the process went away
-            }
-        }, "child-" + name);
-        t.setDaemon(true);
-        t.start();
-        return t;
+        output.awaitEnd();
     }
 
     /** A report line: {@code @@ EVENT\tkey=value\t...}. */
@@ -372,7 +381,7 @@ public final class ChildJvm implements AutoCloseable {
             }
             command.addAll(args);
             try {
-                return new ChildJvm(command, env);
+                return new ChildJvm(jdk.java(), command, env);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

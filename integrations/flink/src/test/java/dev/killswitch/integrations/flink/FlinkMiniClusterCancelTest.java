@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,7 +86,7 @@ class FlinkMiniClusterCancelTest {
 
                 ChildJvm.Line cancel = ask(child, "cancel " + shape + " 30000", "CANCEL");
                 assertEquals("CANCELED", cancel.get("status"), () -> where + child.describe());
-                await().atMost(STEP).alias(where + "the function's finally ran\n" + child.describe()).until(
+                child.until(where + "the function's finally ran", STEP,
                         () -> child.events("FINALLY").stream().anyMatch(l -> l.get("shape").equals(shape)));
                 ChildJvm.Line thread = child.askUntil("thread " + shape, "THREAD", l -> !l.flag("alive"), STEP);
 
@@ -96,8 +95,7 @@ class FlinkMiniClusterCancelTest {
                 assertEquals(10100, check.number("sum"), where + "the next job's result");
 
                 int expected = ++shapes;
-                await().atMost(STEP).alias(where + "one kill line per shape\n" + child.describe())
-                        .until(() -> killLines(child).size() >= expected);
+                child.until(where + "one kill line per shape", STEP, () -> killLines(child).size() >= expected);
                 String kill = killLines(child).get(expected - 1);
                 assertTrue(kill.startsWith("WARNING: ") && kill.contains(" \"" + thread.get("name") + "\" delivered")
                         && kill.contains(" at com.acme.flink.jobs." + s.functionClass() + ".")

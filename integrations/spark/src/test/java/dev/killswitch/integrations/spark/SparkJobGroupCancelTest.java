@@ -15,7 +15,6 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -172,9 +171,8 @@ class SparkJobGroupCancelTest {
     /** Waits for a report line of that event whose field has that value, in whatever order the lines came. */
     private static ChildJvm.Line awaitLine(ChildJvm driver, String event, String field, String value) {
         AtomicReference<ChildJvm.Line> found = new AtomicReference<>();
-        await().atMost(STEP).alias(event + " " + field + "=" + value + ":\n" + driver.describe())
-                .until(() -> driver.events(event).stream().filter(l -> l.get(field).equals(value)).findFirst()
-                        .map(l -> { found.set(l); return true; }).orElse(false));
+        driver.until(event + " " + field + "=" + value, STEP, () -> driver.events(event).stream()
+                .filter(l -> l.get(field).equals(value)).findFirst().map(l -> { found.set(l); return true; }).orElse(false));
         return found.get();
     }
 
@@ -182,14 +180,13 @@ class SparkJobGroupCancelTest {
     private static ChildJvm.Line runNext(ChildJvm driver) {
         int before = driver.events("NEXT").size();
         driver.send("next");
-        await().atMost(STEP).alias("the next job's result:\n" + driver.describe())
-                .until(() -> driver.events("NEXT").size() > before);
+        driver.until("the next job's result", STEP, () -> driver.events("NEXT").size() > before);
         return driver.events("NEXT").get(before);
     }
 
     private static String awaitStderr(ChildJvm driver, Predicate<String> matches) {
-        await().atMost(STEP).alias("a matching line on the child's standard error:\n" + driver.describe())
-                .until(() -> driver.stderr().stream().anyMatch(matches));
+        driver.until("a matching line on the child's standard error", STEP,
+                () -> driver.stderr().stream().anyMatch(matches));
         return driver.stderr().stream().filter(matches).findFirst().orElseThrow();
     }
 

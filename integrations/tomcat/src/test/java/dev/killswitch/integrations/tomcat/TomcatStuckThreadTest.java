@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,8 +70,8 @@ class TomcatStuckThreadTest {
             HttpResponse<String> next = get(server, "/hello");
             assertEquals(200, next.statusCode(), next.body());
             assertEquals("hello from " + thread, next.body(), "the connector's only thread serves the next request");
-            await().atMost(Duration.ofSeconds(20)).alias("the valve's stuck count back at 0:\n" + server.describe())
-                    .until(() -> get(server, "/stuck").body().trim().equals("0"));
+            server.until("the valve's stuck count back at 0", Duration.ofSeconds(20),
+                    () -> get(server, "/stuck").body().trim().equals("0"));
             assertTrue(server.awaitStderr(l -> l.startsWith("WARNING: killswitch: kill of thread ") && l.contains("delivered"))
                     .contains("interrupted by"), server.describe());
             System.out.println("tomcat: " + jdk + ": a request spinning in a servlet ended with 500 after " + ms
