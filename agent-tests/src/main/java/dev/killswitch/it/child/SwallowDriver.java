@@ -13,13 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -105,12 +105,15 @@ public final class SwallowDriver {
                 return null;
             });
             awaitProgress();
-            Killswitch.kill(worker.get(), "pooled task").awaitDelivery(DEADLINE);
+            KillHandle kill = Killswitch.kill(worker.get(), "pooled task");
+            kill.awaitDelivery(DEADLINE);
             try {
                 f.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
                 firstOutcome = "returned";
             } catch (ExecutionException e) {
                 firstOutcome = Report.nameOf(e.getCause());
+            } catch (TimeoutException e) {
+                firstOutcome = stillRunning(worker.get(), kill);
             }
         } else {
             CompletableFuture<Object> f = CompletableFuture.supplyAsync(() -> {
@@ -118,12 +121,15 @@ public final class SwallowDriver {
                 return invoke(swallowInLoop);
             }, pool);
             awaitProgress();
-            Killswitch.kill(worker.get(), "pooled supplier").awaitDelivery(DEADLINE);
+            KillHandle kill = Killswitch.kill(worker.get(), "pooled supplier");
+            kill.awaitDelivery(DEADLINE);
             try {
-                f.join();
+                f.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
                 firstOutcome = "returned";
-            } catch (CompletionException e) {
+            } catch (ExecutionException e) {
                 firstOutcome = Report.nameOf(e.getCause());
+            } catch (TimeoutException e) {
+                firstOutcome = stillRunning(worker.get(), kill);
             }
         }
         Thread firstWorker = worker.get();
@@ -131,7 +137,12 @@ public final class SwallowDriver {
             worker.set(Thread.currentThread());
             return invoke(ordinary, 100);
         });
-        Object result = next.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        Object result;
+        try {
+            result = next.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            result = "none, " + stillRunning(worker.get(), null);
+        }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("first", firstOutcome);
         fields.put("sameThread", worker.get() == firstWorker);
@@ -139,6 +150,16 @@ public final class SwallowDriver {
         fields.put("completedTasks", pool.getCompletedTaskCount());
         pool.shutdown();
         Report.line("POOLED", fields);
+    }
+
+    /** A task that did not end in time: where its thread is, what the swallowing code saw, and the kill's status. */
+    private String stillRunning(Thread thread, KillHandle kill) throws ReflectiveOperationException {
+        List<String> frames = new ArrayList<>();
+        for (StackTraceElement e : thread.getStackTrace()) {
+            frames.add(e.getClassName() + "." + e.getMethodName() + ":" + e.getLineNumber());
+        }
+        return "still running after " + DEADLINE.toSeconds() + " s (kill " + (kill == null ? "none" : kill.status())
+                + "; events " + events() + "; at " + String.join(" < ", frames) + ")";
     }
 
     private static Object invoke(Method m, Object... args) {
