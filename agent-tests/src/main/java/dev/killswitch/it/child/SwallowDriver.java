@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Runs the swallowing scenarios of {@code com.acme.swallow.Swallowers} (on the class path) and kills them.
  *
- * <p>Commands on standard input: {@code KILL scenario threads mode} (one kill; for {@code stubbornFinally},
- * a second once the finally block runs), {@code POOL executor|supplyAsync}, {@code EXIT}.
+ * <p>Commands on standard input: {@code KILL scenario threads mode [seconds]} (one kill, then a wait of that
+ * long, 5 s by default, for the thread's end; for {@code stubbornFinally}, a second kill once the finally block
+ * runs), {@code POOL executor|supplyAsync}, {@code EXIT}.
  */
 public final class SwallowDriver {
     private static final Duration DEADLINE = Duration.ofSeconds(5);
@@ -41,12 +42,13 @@ public final class SwallowDriver {
         SwallowDriver driver = new SwallowDriver();
         Report.line("READY", Map.of("java", Runtime.version().feature(), "active", Killswitch.isActive()));
         new CommandLoop()
-                .on("KILL", cmd -> driver.kill(cmd[1], cmd[2], Integer.parseInt(cmd[3])))
+                .on("KILL", cmd -> driver.kill(cmd[1], cmd[2], Integer.parseInt(cmd[3]),
+                        cmd.length > 4 ? Duration.ofSeconds(Long.parseLong(cmd[4])) : DEADLINE))
                 .on("POOL", cmd -> driver.pool(cmd[1]))
                 .run();
     }
 
-    private void kill(String scenario, String threads, int mode) throws Exception {
+    private void kill(String scenario, String threads, int mode, Duration endDeadline) throws Exception {
         events().clear();
         swallowers.getField("mode").setInt(null, mode);
         Method method = swallowers.getMethod(scenario);
@@ -76,7 +78,7 @@ public final class SwallowDriver {
             fields.put("escalatedStatus", escalated.status());
             second.awaitThreadEnd(DEADLINE);
         } else {
-            first.awaitThreadEnd(DEADLINE);
+            first.awaitThreadEnd(endDeadline);
         }
         Throwable error = died.get();
         fields.put("delivered", first.isDelivered());

@@ -224,9 +224,14 @@ public final class KillPoint {
         }
     }
 
-    /** A kill is pending, or one was delivered to a thread still alive: two volatile reads, false almost always. */
+    /**
+     * A kill is pending, or one was delivered to a thread still alive: two volatile reads, false almost always.
+     * Pending first: the deliverer records a landed kill as unwinding before it leaves the pending ones, so a look
+     * that finds it gone from those finds it recorded. The other order could miss it in both, in the moment between
+     * the two, and a catch block would swallow the kill.
+     */
     private static boolean killsAbout() {
-        return !Unwinding.none() || !PendingKills.none();
+        return !PendingKills.none() || !Unwinding.none();
     }
 
     /** Target of an armed switch: throws in a thread with a pending kill that may land here, returns in all others. */
