@@ -1,5 +1,6 @@
 package dev.killswitch.it;
 
+import com.sun.jdi.Method;
 import com.sun.jdi.ThreadReference;
 import com.sun.jdi.event.Event;
 import com.sun.jdi.event.LocatableEvent;
@@ -18,7 +19,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
@@ -29,62 +29,82 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A kill that lands is handed over by the deliverer from the kills pending ({@code PendingKills}) to the kills
- * unwinding ({@code Unwinding}) while the victim runs on, and the catch block that caught the kill looks at both to
- * decide whether it must raise it again. The JDK's debugger holds the two threads so that the whole hand-over
- * happens right after the victim's first, second, ... look at either, each in a JVM of its own (its first kill,
- * with nothing recorded yet): orders that no scheduler can be relied on to give, or to avoid (CI met one in some
- * thousand first kills: the kill was swallowed, and the thread ran on for ever). In every order the caught kill is
- * raised again and ends the thread.
+ * unwinding ({@code Unwinding}) while the victim runs on, and each catch or finally block the kill reaches looks at
+ * both to decide whether to raise it again. The JDK's debugger holds the two threads so that the whole hand-over
+ * happens right after the victim's first look at either, then in a fresh JVM right after its second, and so on
+ * until the thread has ended before the hand-over: every order, where a scheduler gives one at random (CI met a bad
+ * one in some thousand first kills: the kill was swallowed, and the thread ran on for ever). In each, every block
+ * runs once and the thread ends with the kill.
  */
 class KillHandOverTest {
     private static final String KILL_POINT = "dev.killswitch.runtime.killpoints.KillPoint";
     private static final String PENDING = "dev.killswitch.runtime.delivery.PendingKills";
     private static final String UNWINDING = "dev.killswitch.runtime.delivery.Unwinding";
-    /** More than the looks a catch block takes before it raises the kill again (a later hand-over finds it gone). */
-    private static final int LOOKS = 8;
+    private static final String ARMER = "dev.killswitch.runtime.delivery.SwitchArmer";
+    /** Far more looks than any of these scenarios takes: a bound in case a change made the looks endless. */
+    private static final int MOST_LOOKS = 100;
 
     static Stream<Arguments> cases() {
-        return TestJdks.all().stream().flatMap(jdk -> IntStream.rangeClosed(1, LOOKS).mapToObj(look -> Arguments.of(jdk, look)));
+        return TestJdks.all().stream().flatMap(jdk -> Stream.of(
+                Arguments.of(jdk, "swallowInLoop", "caught ThreadKilledError"), // a catch block that completes
+                Arguments.of(jdk, "wrapAndSwallow", "swallowed RuntimeException"), // one that throws a wrapper, caught above
+                Arguments.of(jdk, "replaceAndSwallow", "swallowed cause dropped"), // one that throws without the cause
+                Arguments.of(jdk, "nested", "finally 3|catch 2|finally 2|catch 1|finally 1")));
     }
 
-    @ParameterizedTest(name = "{0}, hand-over after look {1}")
+    @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("cases")
-    void aCaughtKillIsRaisedAgainWhereverTheDelivererHandsItOver(Jdk jdk, int look) throws Exception {
-        try (ChildJvm child = ChildJvm.with(jdk.require()).jvmArgs(Debugger.JDWP).agentArgs("include=com.acme.**")
+    void aCaughtKillIsRaisedAgainWhereverTheDelivererHandsItOver(Jdk jdk, String scenario, String events) throws Exception {
+        jdk.require();
+        int look = 1;
+        while (handOverAfter(jdk, scenario, events, look)) {
+            look++;
+            assertTrue(look <= MOST_LOOKS, scenario + " still looking after " + MOST_LOOKS + " looks");
+        }
+        System.out.println("hand-over: " + jdk + ", " + scenario + ": the kill was raised again after a hand-over at each of "
+                + (look - 1) + " looks, and after the thread's end");
+    }
+
+    /** One JVM, one kill; the hand-over right after the victim's {@code look}-th look. False if the thread ended before it. */
+    private static boolean handOverAfter(Jdk jdk, String scenario, String events, int look) throws Exception {
+        try (ChildJvm child = ChildJvm.with(jdk).jvmArgs(Debugger.JDWP).agentArgs("include=com.acme.**")
                 .classPath(Paths.fixtures("java17")).main(SwallowDriver.class).start()) {
             assertTrue(child.awaitEvent("READY").flag("active"), child.describe());
             List<String> looks = new ArrayList<>();
+            boolean ended = false;
             try (Debugger debugger = Debugger.attach(child)) {
-                // The victim where its catch block ends; the deliverer as it starts to hand the kill over.
-                EventRequest atBlockEnd = debugger.stopAtEntry(debugger.method(KILL_POINT, "catchExit"));
-                EventRequest atHandOver = debugger.stopAtEntry(debugger.method(UNWINDING, "delivered"));
-                child.send("KILL swallowInLoop platform 0 60");
+                // The victim where its first catch or finally block ends; the deliverer as it starts the hand-over.
+                List<EventRequest> atBlockEnds = new ArrayList<>();
+                for (Method m : debugger.methodsStarting(KILL_POINT, "catch")) {
+                    atBlockEnds.add(debugger.stopAtEntry(m));
+                }
+                EventRequest atHandOver = debugger.stopAtEntry(debugger.method(ARMER, "settled"));
+                child.send("KILL " + scenario + " platform 0 60"); // the JVM's first kill: nothing is recorded as unwinding yet
                 ThreadReference victim = null;
                 ThreadReference deliverer = null;
                 while (victim == null || deliverer == null) {
                     LocatableEvent e = (LocatableEvent) debugger.next();
-                    if (e.request() == atBlockEnd) {
-                        victim = e.thread();
-                        debugger.cancel(atBlockEnd);
-                    } else {
+                    if (e.request() == atHandOver) {
                         deliverer = e.thread();
                         debugger.cancel(atHandOver);
+                    } else {
+                        victim = e.thread();
+                        atBlockEnds.forEach(debugger::cancel);
                     }
                 }
                 assertNotEquals(victim, deliverer);
 
-                // The victim looks at the kills pending or unwinding `look` times (or ends first), then stops.
+                // The victim looks at the kills pending or unwinding `look` times, or ends first; then it stays stopped.
                 List<? extends EventRequest> returns = debugger.stopAtNextReturn(victim, PENDING, UNWINDING);
                 EventRequest end = debugger.watchEnd(victim);
-                boolean ended = false;
                 while (!ended && looks.size() < look) {
                     victim.resume();
                     Event e = debugger.next();
                     if (e instanceof ThreadDeathEvent) {
                         ended = true;
-                    } else {
-                        looks.add(((LocatableEvent) e).location().method().declaringType().name().replaceAll(".*\\.", "")
-                                + "." + ((LocatableEvent) e).location().method().name());
+                    } else if (victim.ownedMonitors().isEmpty()) { // under a lock the deliverer needs, it cannot hand over
+                        Method m = ((LocatableEvent) e).location().method();
+                        looks.add(m.declaringType().name().replaceAll(".*\\.", "") + "." + m.name());
                     }
                 }
                 returns.forEach(debugger::cancel);
@@ -98,12 +118,13 @@ class KillHandOverTest {
                 }
             }
             ChildJvm.Line killed = child.awaitEvent("KILLED", Duration.ofSeconds(90));
-            String context = jdk + ", hand-over after " + String.join(", ", looks) + ": " + killed;
+            String context = jdk + ", " + scenario + ", hand-over after " + (ended ? "the thread's end" : String.join(", ", looks))
+                    + ": " + killed;
             assertTrue(killed.flag("delivered"), context);
-            assertEquals("caught ThreadKilledError", killed.get("events"), "the catch block ran once: " + context);
-            assertFalse(killed.flag("alive"), "the catch block raised the kill again, and the thread ended: " + context);
+            assertEquals(events, killed.get("events"), "each block ran once: " + context);
+            assertFalse(killed.flag("alive"), "the kill was raised again, and the thread ended: " + context);
             assertEquals("dev.killswitch.ThreadKilledError", killed.get("died"), context);
-            System.out.println("hand-over: " + context.replaceAll("\t.*", ""));
+            return !ended;
         }
     }
 }

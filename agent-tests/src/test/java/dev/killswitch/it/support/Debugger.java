@@ -65,6 +65,17 @@ public final class Debugger implements AutoCloseable {
         return found.get(0);
     }
 
+    /** The methods of that (loaded) class whose names start so. */
+    public List<Method> methodsStarting(String className, String prefix) {
+        List<Method> found = new ArrayList<>();
+        for (Method m : type(className).methods()) {
+            if (m.name().startsWith(prefix)) {
+                found.add(m);
+            }
+        }
+        return found;
+    }
+
     /** Stops the thread that next enters the method, at its first instruction, until {@link ThreadReference#resume}. */
     public EventRequest stopAtEntry(Method method) {
         EventRequest request = vm.eventRequestManager().createBreakpointRequest(method.location());

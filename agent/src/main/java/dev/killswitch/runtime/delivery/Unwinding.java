@@ -281,10 +281,12 @@ public final class Unwinding {
         if (PendingKills.deliveredAs(caught) != null) {
             return (ThreadKilledError) caught;
         }
+        // The kills just delivered before the records: the deliverer records a kill before it leaves those, so a
+        // kill gone from them is found here. The other order could miss it in both, and the catch block swallow it.
+        ThreadKilledError latest = PendingKills.latestDelivered();
         Record r = mine();
         Delivered[] kills = r == null ? NO_KILLS : r.kills;
         Throwable[] carriers = r == null ? NO_CARRIERS : r.carriers;
-        ThreadKilledError latest = PendingKills.latestDelivered();
         if (latest == null && kills.length > 0) {
             latest = kills[kills.length - 1].kill;
         }
