@@ -1,5 +1,6 @@
 package dev.killswitch.testsupport;
 
+import org.awaitility.core.ConditionFactory;
 
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -72,25 +73,31 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public Line awaitEvent(String event, Duration timeout) {
-        return awaitEvent(event, timeout, -1);
+        return awaitEvent(event, timeout, null, 0);
     }
 
-    /** As above; an {@code ERROR} report line at or after {@code errorsFrom} (if not negative) ends the wait. */
-    private Line awaitEvent(String event, Duration timeout, int errorsFrom) {
+    /**
+     * As above; an {@code ERROR} report line for {@code command} (if not null), printed at or after {@code errorsFrom},
+     * ends the wait: the answer will not come.
+     */
+    private Line awaitEvent(String event, Duration timeout, String command, int errorsFrom) {
         String prefix = "@@ " + event;
         Predicate<String> matches = l -> l.equals(prefix) || l.startsWith(prefix + "\t");
         String[] found = new String[1];
         String[] instead = new String[1];
-        until("report line " + prefix + " from the child JVM", timeout, Duration.ofMillis(5), () -> {
+        // Polled in this thread, often: the condition moves the cursor, and answers come within milliseconds.
+        ConditionFactory often = await().atMost(timeout).pollInSameThread().pollInterval(Duration.ofMillis(5));
+        until("report line " + prefix + " from the child JVM", often, timeout, () -> {
             int i = indexOf(matches);
             if (i >= 0) {
                 found[0] = stdout.get(i);
                 cursor = i + 1;
                 return true;
             }
-            for (int e = Math.max(errorsFrom, 0); errorsFrom >= 0 && e < stdout.size(); e++) {
-                if (stdout.get(e).startsWith("@@ ERROR\t")) {
-                    instead[0] = "the child JVM answered " + stdout.get(e);
+            for (int e = errorsFrom; command != null && e < stdout.size(); e++) {
+                String line = stdout.get(e);
+                if (line.startsWith("@@ ERROR\t") && (line + "\t").contains("\tcommand=" + command + "\t")) {
+                    instead[0] = "the child JVM answered " + line;
                     return true;
                 }
             }
@@ -111,14 +118,14 @@ public final class ChildJvm implements AutoCloseable {
      * then and where each of its threads was (a description taken before the wait would miss both).
      */
     public void until(String what, Duration timeout, Callable<Boolean> condition) {
-        until(what, timeout, Duration.ofMillis(20), condition);
+        until(what, await().atMost(timeout), timeout, condition);
     }
 
-    private void until(String what, Duration timeout, Duration poll, Callable<Boolean> condition) {
+    private void until(String what, ConditionFactory wait, Duration timeout, Callable<Boolean> condition) {
         try {
-            await().atMost(timeout).pollInSameThread().pollInterval(poll).until(condition);
+            wait.until(condition);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(what + ": not within " + timeout.toSeconds() + " s\n" + diagnosis(), e);
+            throw new AssertionError(what + ": not within " + timeout.toMillis() + " ms\n" + diagnosis(), e);
         }
     }
 
@@ -145,7 +152,7 @@ public final class ChildJvm implements AutoCloseable {
     public Line ask(String command, String event) {
         int from = stdout.size();
         send(command);
-        return awaitEvent(event, DEFAULT_WAIT, from);
+        return awaitEvent(event, DEFAULT_WAIT, command, from);
     }
 
     /** Asks the same question until the answer satisfies {@code done}; returns that answer. */
@@ -179,8 +186,7 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Waits until a line of standard error matches. */
     public String awaitStderr(Predicate<String> matches) {
-        until("a matching line on the child's standard error", DEFAULT_WAIT, Duration.ofMillis(5),
-                () -> stderr.stream().anyMatch(matches));
+        until("a matching line on the child's standard error", DEFAULT_WAIT, () -> stderr.stream().anyMatch(matches));
         return stderr.stream().filter(matches).findFirst().orElseThrow();
     }
 

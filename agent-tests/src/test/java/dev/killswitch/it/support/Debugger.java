@@ -2,7 +2,10 @@ package dev.killswitch.it.support;
 
 import com.sun.jdi.ArrayReference;
 import com.sun.jdi.Bootstrap;
+import com.sun.jdi.ClassObjectReference;
+import com.sun.jdi.IncompatibleThreadStateException;
 import com.sun.jdi.Method;
+import com.sun.jdi.ObjectReference;
 import com.sun.jdi.ReferenceType;
 import com.sun.jdi.ThreadReference;
 import com.sun.jdi.VirtualMachine;
@@ -29,8 +32,8 @@ import java.util.regex.Pattern;
 /**
  * The JDK's own debugger interface (JDI) attached to a child JVM started with {@link #JDWP}: it stops chosen threads
  * at chosen places in the runtime, so that a test can put two threads in the one order in which a race between them
- * shows, every time, rather than hoping the scheduler does. Stopped threads are this class's only effect: closing it
- * lets every thread go on.
+ * shows, every time, rather than hoping the scheduler does. While attached, the threads it watches run interpreted
+ * code where it asked for events; closing it ends every request and lets every thread go on.
  */
 public final class Debugger implements AutoCloseable {
     /** The JVM option that opens the debugger's socket on a free port (printed on standard output). */
@@ -131,6 +134,17 @@ public final class Debugger implements AutoCloseable {
     /** Ends a request: no thread stops there any more. */
     public void cancel(EventRequest request) {
         vm.eventRequestManager().deleteEventRequest(request);
+    }
+
+    /** True if {@code thread} (stopped) holds the lock of one of these classes' class objects. */
+    public boolean holdsClassLock(ThreadReference thread, String... classNames) throws IncompatibleThreadStateException {
+        for (ObjectReference monitor : thread.ownedMonitors()) {
+            if (monitor instanceof ClassObjectReference
+                    && List.of(classNames).contains(((ClassObjectReference) monitor).reflectedType().name())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The length of a static array field of a loaded class, read while the program runs on. */
