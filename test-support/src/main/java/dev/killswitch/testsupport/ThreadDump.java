@@ -2,6 +2,7 @@ package dev.killswitch.testsupport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -18,31 +19,26 @@ final class ThreadDump {
     /** The dump, or a sentence saying why there is none; never throws. */
     static String of(Path java, long pid) {
         Path jcmd = java.resolveSibling("jcmd");
+        Path out = null;
         try {
+            out = Files.createTempFile("thread-dump", ".txt"); // a file, not a pipe: a long dump cannot block jcmd
             Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print", "-l")
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
             p.getOutputStream().close();
-            byte[][] out = new byte[1][];
-            Thread reader = new Thread(() -> {
-                try {
-                    out[0] = p.getInputStream().readAllBytes();
-                } catch (IOException e) {
-                    out[0] = ("reading jcmd's output failed: " + e.getMessage()).getBytes(StandardCharsets.UTF_8);
-                }
-            }, "thread-dump-reader");
-            reader.setDaemon(true);
-            reader.start();
             if (!p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return "(jcmd " + pid + " Thread.print did not answer within " + WAIT_SECONDS + " s)";
             }
-            reader.join(TimeUnit.SECONDS.toMillis(5));
-            return out[0] == null ? "(no output from jcmd)" : new String(out[0], StandardCharsets.UTF_8);
+            return Files.readString(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(no thread dump: " + jcmd + " could not run: " + e.getMessage() + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "(no thread dump: interrupted)";
+        } finally {
+            if (out != null) {
+                out.toFile().delete();
+            }
         }
     }
 }

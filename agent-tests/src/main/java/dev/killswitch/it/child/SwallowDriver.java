@@ -99,40 +99,31 @@ public final class SwallowDriver {
         Method swallowInLoop = swallowers.getMethod("swallowInLoop");
         Method ordinary = swallowers.getMethod("ordinary", int.class);
         AtomicReference<Thread> worker = new AtomicReference<>();
-        String firstOutcome;
-        if (kind.equals("executor")) {
-            Future<?> f = pool.submit(() -> {
+        boolean executor = kind.equals("executor");
+        Future<?> f;
+        if (executor) {
+            f = pool.submit(() -> {
                 worker.set(Thread.currentThread());
                 invoke(swallowInLoop);
                 return null;
             });
-            awaitProgress();
-            KillHandle kill = Killswitch.kill(worker.get(), "pooled task");
-            kill.awaitDelivery(DEADLINE);
-            try {
-                f.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-                firstOutcome = "returned";
-            } catch (ExecutionException e) {
-                firstOutcome = Report.nameOf(e.getCause());
-            } catch (TimeoutException e) {
-                firstOutcome = stillRunning(worker.get(), kill);
-            }
         } else {
-            CompletableFuture<Object> f = CompletableFuture.supplyAsync(() -> {
+            f = CompletableFuture.supplyAsync(() -> {
                 worker.set(Thread.currentThread());
                 return invoke(swallowInLoop);
             }, pool);
-            awaitProgress();
-            KillHandle kill = Killswitch.kill(worker.get(), "pooled supplier");
-            kill.awaitDelivery(DEADLINE);
-            try {
-                f.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-                firstOutcome = "returned";
-            } catch (ExecutionException e) {
-                firstOutcome = Report.nameOf(e.getCause());
-            } catch (TimeoutException e) {
-                firstOutcome = stillRunning(worker.get(), kill);
-            }
+        }
+        awaitProgress();
+        KillHandle kill = Killswitch.kill(worker.get(), executor ? "pooled task" : "pooled supplier");
+        kill.awaitDelivery(DEADLINE);
+        String firstOutcome;
+        try {
+            f.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            firstOutcome = "returned";
+        } catch (ExecutionException e) { // both futures give the task's own error as the cause
+            firstOutcome = Report.nameOf(e.getCause());
+        } catch (TimeoutException e) {
+            firstOutcome = stillRunning(worker.get(), kill);
         }
         Thread firstWorker = worker.get();
         Future<Object> next = ((ExecutorService) pool).submit(() -> {
